@@ -1,0 +1,1 @@
+"""Code generation: equations -> intermediate form -> C (and CUDA) sources; build and cache."""

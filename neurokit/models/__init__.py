@@ -1,0 +1,1 @@
+"""Model definitions: structure only, parameter values come at simulate time."""
