@@ -269,8 +269,13 @@ def as_batch(params, space: ParameterSpace | None = None) -> xr.Dataset:
                 from neurokit.units import magnitude
                 value = magnitude(value, unit, what=f"parameter {name!r}")
                 attrs["units"] = unit
-            data[name] = xr.DataArray(np.atleast_1d(np.asarray(value, dtype=float)), dims="sample", attrs=attrs)
-        ds = xr.Dataset(data)
+            data[name] = (np.atleast_1d(np.asarray(value, dtype=float)).ravel(), attrs)
+        sizes = {v.size for v, _ in data.values()} - {1}
+        if len(sizes) > 1:
+            raise ParameterError(f"parameter arrays of different lengths {sorted(sizes)}: "
+                                 + ", ".join(f"{k}={v.size}" for k, (v, _) in data.items()))
+        n = sizes.pop() if sizes else 1
+        ds = xr.Dataset({k: ("sample", np.broadcast_to(v, n).copy(), a) for k, (v, a) in data.items()})
     elif params is None:
         ds = xr.Dataset()
     else:

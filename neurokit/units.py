@@ -13,13 +13,13 @@ import re
 import numpy as np
 import brian2.units as b2units
 from brian2.units import allunits, fundamentalunits
-from brian2.units.fundamentalunits import DimensionMismatchError, Quantity, Unit
+from brian2.units.fundamentalunits import Quantity, Unit
 
 from neurokit.errors import UnitError
 
 # Names a unit expression may use: every unit Brian2 defines, plus spellings common in
 # electrophysiology files that Brian2 writes differently.
-_ALIASES = {"Ohm": "ohm", "MOhm": "Mohm", "GOhm": "Gohm", "sec": "second"}
+_ALIASES = {"m2": "metre2", "m3": "metre3", "Ohm": "ohm", "MOhm": "Mohm", "GOhm": "Gohm", "sec": "second"}
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
@@ -104,10 +104,9 @@ def magnitude(q, unit: str, *, what: str = "value") -> np.ndarray:
     target = parse_unit(unit)
     if not isinstance(q, Quantity):
         return np.asarray(q, dtype=float)
-    try:
-        return np.asarray(q / target, dtype=float)
-    except DimensionMismatchError:
-        raise UnitError(f"{what}: {q!r} is not in units of {unit!r}") from None
+    if not fundamentalunits.have_same_dimensions(q, target):
+        raise UnitError(f"{what}: {q!r} is not in units of {unit!r}")
+    return np.asarray(q / target, dtype=float)
 
 
 def same_dimensions(a: str, b: str) -> bool:
