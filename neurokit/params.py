@@ -32,10 +32,24 @@ def sample_rng(seed: int, sample: int) -> np.random.Generator:
     return np.random.default_rng(sample_seed_sequence(seed, sample))
 
 
+def _splitmix(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
 def sample_seeds(seed: int, samples: Iterable[int]) -> np.ndarray:
-    """One uint64 per sample, keyed on ``(seed, sample)``: seeds for compiled generators."""
-    return np.array([sample_seed_sequence(seed, s).generate_state(1, np.uint64)[0]
-                     for s in samples], dtype=np.uint64)
+    """One uint64 per sample, keyed on ``(seed, sample)``: seeds for compiled generators.
+
+    Vectorised (a batch may hold millions of samples): the batch seed is expanded once by
+    NumPy's SeedSequence, then mixed with each sample index by the splitmix64 finaliser.
+    """
+    base = np.random.SeedSequence(int(seed)).generate_state(1, np.uint64)[0]
+    idx = np.asarray(list(samples) if not isinstance(samples, np.ndarray) else samples, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _splitmix(base ^ _splitmix(idx * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)))
 
 
 @dataclass(frozen=True)
