@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,8 +239,8 @@ def save(ds: xr.Dataset, path: str | os.PathLike) -> Path:
         if da.dtype == bool:
             out[name] = da.astype("int8")
             out[name].attrs = {**da.attrs, "neurokit_dtype": "bool"}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    # A unique name beside the target (not mkstemp, whose 0600 mode would survive the rename).
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         out.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
         os.replace(tmp, path)

@@ -66,3 +66,10 @@ def test_spike_owner_validation():
         schema.spikes_dataset([0.1], colour=[1])
     with pytest.raises(SchemaError, match="2 entries for 1 spikes"):
         schema.spikes_dataset([0.1], sample=[0, 1])
+
+
+def test_saved_file_follows_the_umask(tmp_path):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    path = schema.save(_simulated(), tmp_path / "out.nc")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
