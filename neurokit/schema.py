@@ -20,6 +20,7 @@ coords carry a ``spike_`` prefix because xarray cannot hold a coordinate named `
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -84,6 +85,7 @@ def attrs_for(name: str, units: str | None = None) -> dict[str, str]:
     return {"units": unit, "long_name": var.long_name if var else name.replace("_", " ")}
 
 
+@functools.lru_cache(maxsize=1)  # a git subprocess per simulate call cost ~5 ms
 def _git_revision() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,

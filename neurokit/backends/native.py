@@ -1,0 +1,282 @@
+"""The ``native`` backend: point-neuron equations compiled to C (or run by the NumPy reference)
+for a whole batch of parameter sets and sweeps in one call.
+
+Example
+-------
+>>> from neurokit.backends.native import NativeSimulator
+>>> from neurokit.models.point import ADEX
+>>> from neurokit.protocols import step_protocol
+>>> proto = step_protocol([0.5, 1.0], start=0.1, stop=0.6, duration=0.8, dt=1e-4)
+>>> ds = NativeSimulator().simulate(ADEX, {"b": [50.0, 80.0, 120.0]}, proto)
+>>> ds.membrane_potential.dims
+('sample', 'sweep', 'time')
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+
+import numpy as np
+import xarray as xr
+
+from neurokit import schema
+from neurokit.backends.base import Simulator
+from neurokit.codegen import runtime
+from neurokit.codegen.frontend import build_ir, model_from_equations
+from neurokit.errors import BackendError, CompilerError, ModelError, ParameterError, ProtocolError, UnitError
+from neurokit.params import as_batch, sample_seeds
+from neurokit.units import parse_unit
+
+#: Units recorded state variables are reported in, by their SI unit inside the IR.
+DISPLAY_UNITS = {"V": "mV", "A": "nA", "S": "nS", "F": "pF", "s": "ms", "Hz": "Hz", "1": "1"}
+_DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start values
+
+
+@functools.lru_cache(maxsize=32)
+def _c_kernel(ir):
+    from neurokit.codegen.c_target import CKernel
+
+    return CKernel(ir)
+
+
+@functools.lru_cache(maxsize=32)
+def _numpy_kernel(ir):
+    from neurokit.codegen.numpy_target import NumpyKernel
+
+    return NumpyKernel(ir)
+
+
+def _si_factor(unit: str, si_unit: str, what: str) -> float:
+    src, dst = parse_unit(unit), parse_unit(si_unit)
+    from brian2.units.fundamentalunits import have_same_dimensions
+
+    if not have_same_dimensions(src, dst):
+        raise UnitError(f"{what}: unit {unit!r} does not match the equations' {si_unit!r}")
+    return float(np.asarray(src)) / float(np.asarray(dst))
+
+
+class NativeSimulator(Simulator):
+    """Batches of point neurons through generated code.
+
+    Parameters
+    ----------
+    target : {"c", "numpy", "auto"}
+        ``"c"``: generated C with OpenMP and SIMD (needs a C compiler); ``"numpy"``: the
+        reference integrator (slow, no compiler); ``"auto"``: C where a compiler exists.
+    threads : int, optional
+        OpenMP threads of the C target (default: the CPUs this process may use).
+    dtype : {"float64"}
+        Floating-point type of the integration (only float64 so far).
+    max_rate : float
+        Spike-buffer size per neuron and sweep, as a rate in Hz over the protocol's duration.
+    on_overflow : {"mark", "raise"}
+        When a neuron fires more spikes than its buffer holds: ``"mark"`` keeps the first
+        ones and reports the dropped count in ``spikes_dropped`` (sample, sweep);
+        ``"raise"`` raises :class:`~neurokit.errors.BackendError`.
+    """
+
+    name = "native"
+
+    def __init__(self, target: str = "auto", threads: int | None = None, dtype: str = "float64",
+                 max_rate: float = 1000.0, on_overflow: str = "mark"):
+        if target not in ("c", "numpy", "auto"):
+            raise BackendError(f"native: unknown target {target!r}; use 'c', 'numpy' or 'auto'")
+        if dtype != "float64":
+            raise BackendError(f"native: dtype {dtype!r} is not supported (only 'float64')")
+        if on_overflow not in ("mark", "raise"):
+            raise BackendError(f"native: on_overflow must be 'mark' or 'raise', got {on_overflow!r}")
+        if not max_rate > 0:
+            raise BackendError(f"native: max_rate must be > 0 Hz, got {max_rate!r}")
+        self.target = target
+        self.threads = threads
+        self.dtype = dtype
+        self.max_rate = float(max_rate)
+        self.on_overflow = on_overflow
+
+    @classmethod
+    def is_available(cls) -> bool:
+        return True  # the NumPy target needs no compiler
+
+    def resolved_target(self) -> str:
+        """``"c"`` or ``"numpy"``: what ``target`` means on this machine."""
+        if self.target != "auto":
+            return self.target
+        from neurokit.codegen.build import find_compiler
+
+        return "c" if find_compiler() else "numpy"
+
+    def supports(self, model) -> bool:
+        return hasattr(model, "equations") or hasattr(model, "run_native") or isinstance(model, str)
+
+    def _threads(self) -> int:
+        if self.threads is not None:
+            return max(int(self.threads), 1)
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            return os.cpu_count() or 1
+
+    def simulate(self, model, params, protocol) -> xr.Dataset:
+        """Simulate ``model`` for every sample of ``params`` and every sweep of ``protocol``.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``membrane_potential`` (sample, sweep, time) in mV and the other recorded state
+            variables in their display units; ragged spikes (``spike_time`` with
+            ``spike_sample``/``spike_sweep``); ``diverged`` (sample); ``spikes_dropped``
+            (sample, sweep).
+        """
+        if isinstance(model, str):
+            model = model_from_equations(model)
+        if not hasattr(model, "equations"):
+            if hasattr(model, "run_native"):
+                return model.run_native(params, protocol, target=self.resolved_target(), threads=self._threads())
+            raise ModelError(f"native backend cannot simulate a {type(model).__name__}: "
+                             "it takes PointModel objects, equation strings, or models with run_native()")
+        from neurokit.protocols import Protocol
+
+        if not isinstance(protocol, Protocol):
+            raise ProtocolError(f"native: protocol must be a neurokit Protocol, got {type(protocol).__name__}")
+        ir = build_ir(model)
+        target = self.resolved_target()
+        inputs, samples = self._inputs(model, ir, params, protocol)
+        if target == "c":
+            try:
+                kernel = _c_kernel(ir)
+            except CompilerError:
+                if self.target == "auto":
+                    target, kernel = "numpy", _numpy_kernel(ir)
+                else:
+                    raise
+        else:
+            kernel = _numpy_kernel(ir)
+        raw = kernel.run(inputs, threads=self._threads()) if target == "c" else kernel.run(inputs)
+        return self._dataset(model, ir, raw, inputs, samples, protocol, target)
+
+    # -- inputs -----------------------------------------------------------------------------
+    def _inputs(self, model, ir, params, protocol):
+        space = model.space
+        batch = as_batch(params, space)
+        n_s = int(batch.sizes.get("sample", 1))
+        samples = batch["sample"].values if "sample" in batch.coords else np.arange(n_s)
+        n_w = protocol.n_sweeps
+        n = n_s * n_w
+        values = {}
+        for p in model.parameters:
+            if p.name == ir.stimulus:
+                continue
+            if p.name in batch:
+                arr = np.broadcast_to(np.asarray(batch[p.name].values, dtype=float).reshape(-1), (n_s,))
+            elif p.default is not None:
+                arr = np.full(n_s, float(p.default))
+            else:
+                raise ParameterError(f"model {model.name!r}: parameter {p.name!r} has no value and no default")
+            values[p.name] = arr
+        si = {}
+        for pv in ir.parameters:
+            if pv.name not in values:
+                raise ParameterError(f"model {model.name!r}: the equations declare {pv.name!r} "
+                                     "but the model lists no such parameter")
+            unit = space[pv.name].unit
+            factor = _si_factor(unit, pv.unit, f"parameter {pv.name!r} of model {model.name!r}")
+            si[pv.name] = np.repeat(values[pv.name] * factor, n_w)
+        init = self._initial(model, ir, si, n)
+        currents, rows = self._currents(model, ir, protocol, samples, n_s)
+        # Seeds cost a SeedSequence per sample: only stochastic models need them.
+        keys = (runtime.neuron_keys(sample_seeds(protocol.seed, samples), n_w) if ir.stochastic
+                else np.zeros(n, dtype=np.uint64))
+        record, scales = self._record(model, ir, protocol)
+        cap = int(min(protocol.n_steps, math.ceil(protocol.duration * self.max_rate) + 16))
+        inputs = runtime.BatchInputs(
+            n=n, dt=float(protocol.dt), n_steps=protocol.n_steps,
+            n_settle=int(round(protocol.settle / protocol.dt)), every=protocol.record_every,
+            params=si, init=init, currents=currents, stim_rows=rows, keys=keys,
+            record=record, scales=scales, spike_capacity=max(cap, 1))
+        return inputs, samples
+
+    def _initial(self, model, ir, si, n):
+        from neurokit.codegen.numpy_target import NAMESPACE, _Printer
+
+        init = {s: np.full(n, _DEFAULT_STATE.get(s, 0.0)) for s in ir.state_names}
+        printer = _Printer()
+        for a in ir.initial:
+            env = dict(NAMESPACE)
+            env.update(si)
+            with np.errstate(all="ignore"):
+                value = eval(printer.doprint(a.expr), {"__builtins__": {}}, env)  # noqa: S307 - printed IR
+            init[a.target] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+        return init
+
+    def _currents(self, model, ir, protocol, samples, n_s):
+        n_w = protocol.n_sweeps
+        if ir.stimulus is None:
+            if any(len(sw) for sw in protocol.sweeps) and np.any(protocol.currents(samples) != 0):
+                raise ProtocolError(f"model {model.name!r} declares no stimulus variable "
+                                    f"{getattr(model, 'stimulus', 'I_stim')!r}, but the protocol injects current")
+            return np.zeros((1, protocol.n_steps)), np.zeros(n_s * n_w, dtype=np.int32)
+        cur = protocol.currents(samples) * 1e-9  # nA -> A
+        if cur.ndim == 3:  # stochastic stimuli: one row per (sample, sweep)
+            return cur.reshape(n_s * n_w, -1), np.arange(n_s * n_w, dtype=np.int32)
+        return cur, np.tile(np.arange(n_w, dtype=np.int32), n_s)
+
+    def _record(self, model, ir, protocol):
+        record, scales = [], []
+        for name in protocol.record:
+            if name == "stimulus_current":
+                continue  # taken from the protocol itself
+            var = model.voltage if name == "membrane_potential" else name
+            if var not in ir.state_names:
+                raise ProtocolError(f"cannot record {name!r}: model {model.name!r} has state variables "
+                                    f"{', '.join(s for s in ir.state_names if s not in _DEFAULT_STATE)}")
+            si_unit = ir.unit_of(var)
+            shown = "mV" if name == "membrane_potential" else DISPLAY_UNITS.get(si_unit, si_unit)
+            record.append(var)
+            scales.append(_si_factor(si_unit, shown, f"state variable {var!r}"))
+        return record, scales
+
+    # -- output -----------------------------------------------------------------------------
+    def _dataset(self, model, ir, raw, inp, samples, protocol, target) -> xr.Dataset:
+        n_s, n_w = len(samples), protocol.n_sweeps
+        time = protocol.recorded_time()
+        coords = {"sample": ("sample", np.asarray(samples)), "sweep": ("sweep", np.arange(n_w)),
+                  "time": ("time", time, schema.attrs_for("time"))}
+        data = {}
+        for name in protocol.record:
+            if name == "stimulus_current":
+                data[name] = protocol.stimulus_dataset().variable
+                continue
+            var = model.voltage if name == "membrane_potential" else name
+            arr = raw.records[var].reshape(n_s, n_w, -1)
+            si_unit = ir.unit_of(var)
+            units = "mV" if name == "membrane_potential" else DISPLAY_UNITS.get(si_unit, si_unit)
+            data[name] = xr.Variable(("sample", "sweep", "time"), arr, schema.attrs_for(name, units))
+        counts = raw.spike_counts
+        cap = raw.spike_steps.shape[1]
+        kept = np.minimum(counts, cap)
+        dropped = (counts - kept).reshape(n_s, n_w)
+        if dropped.any() and self.on_overflow == "raise":
+            s, w = np.argwhere(dropped)[0]
+            raise BackendError(f"native: sample {samples[s]} sweep {w} fired {counts.reshape(n_s, n_w)[s, w]} "
+                               f"spikes, more than the buffer of {cap} (max_rate={self.max_rate} Hz)")
+        mask = np.arange(cap)[None, :] < kept[:, None]
+        steps = raw.spike_steps[mask]
+        owner = np.repeat(np.arange(inp.n), kept)
+        spikes = schema.spikes_dataset(steps.astype(float) * inp.dt,
+                                       sample=np.asarray(samples)[owner // n_w], sweep=owner % n_w)
+        diverged = raw.diverged.reshape(n_s, n_w).any(axis=1)
+        data["diverged"] = xr.Variable("sample", diverged, {"units": "1", "long_name": "integration diverged (NaN or inf)"})
+        data["spikes_dropped"] = xr.Variable(("sample", "sweep"), dropped.astype(np.int64),
+                                             {"units": "1", "long_name": "spikes beyond the spike buffer"})
+        data["spike_time"] = spikes["spike_time"].variable
+        for name in ("spike_sample", "spike_sweep"):
+            coords[name] = spikes.coords[name].variable
+        ds = xr.Dataset(data, coords=coords)
+        ds.attrs = schema.provenance_attrs(
+            model=getattr(model, "name", "custom"), backend="native", target=target,
+            protocol=protocol.to_json(summary=True), dt_s=float(protocol.dt),
+            sampling_interval_s=float(protocol.sampling_interval), seed=int(protocol.seed),
+            method=ir.method)
+        return ds
