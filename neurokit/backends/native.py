@@ -42,6 +42,13 @@ def _c_kernel(ir):
 
 
 @functools.lru_cache(maxsize=32)
+def _cuda_kernel(ir, dtype):
+    from neurokit.codegen.cuda_target import CudaKernel
+
+    return CudaKernel(ir, dtype)
+
+
+@functools.lru_cache(maxsize=32)
 def _numpy_kernel(ir):
     from neurokit.codegen.numpy_target import NumpyKernel
 
@@ -67,8 +74,13 @@ class NativeSimulator(Simulator):
         reference integrator (slow, no compiler); ``"auto"``: C where a compiler exists.
     threads : int, optional
         OpenMP threads of the C target (default: the CPUs this process may use).
-    dtype : {"float64"}
-        Floating-point type of the integration (only float64 so far).
+    device : {"cpu", "cuda", "auto"}
+        ``"cpu"``: the ``target`` above; ``"cuda"``: the CUDA target (one GPU thread per
+        neuron, needs CuPy and an NVIDIA GPU); ``"auto"``: CUDA where CuPy sees a GPU, else CPU.
+    dtype : {"float64", "float32"}
+        Floating-point type of the integration; ``"float32"`` only on the GPU (with
+        ``device="auto"`` and no GPU, the CPU runs in float64, and the result's ``dtype`` attr
+        says so).
     max_rate : float
         Spike-buffer size per neuron and sweep, as a rate in Hz over the protocol's duration.
     on_overflow : {"mark", "raise"}
@@ -80,11 +92,15 @@ class NativeSimulator(Simulator):
     name = "native"
 
     def __init__(self, target: str = "auto", threads: int | None = None, dtype: str = "float64",
-                 max_rate: float = 1000.0, on_overflow: str = "mark"):
+                 max_rate: float = 1000.0, on_overflow: str = "mark", device: str = "cpu"):
         if target not in ("c", "numpy", "auto"):
             raise BackendError(f"native: unknown target {target!r}; use 'c', 'numpy' or 'auto'")
-        if dtype != "float64":
-            raise BackendError(f"native: dtype {dtype!r} is not supported (only 'float64')")
+        if device not in ("cpu", "cuda", "auto"):
+            raise BackendError(f"native: unknown device {device!r}; use 'cpu', 'cuda' or 'auto'")
+        if dtype not in ("float64", "float32"):
+            raise BackendError(f"native: dtype {dtype!r} is not supported; use 'float64' or 'float32'")
+        if dtype == "float32" and device == "cpu":
+            raise BackendError("native: dtype 'float32' runs on the GPU only (device='cuda' or 'auto')")
         if on_overflow not in ("mark", "raise"):
             raise BackendError(f"native: on_overflow must be 'mark' or 'raise', got {on_overflow!r}")
         if not max_rate > 0:
@@ -92,12 +108,21 @@ class NativeSimulator(Simulator):
         self.target = target
         self.threads = threads
         self.dtype = dtype
+        self.device = device
         self.max_rate = float(max_rate)
         self.on_overflow = on_overflow
 
     @classmethod
     def is_available(cls) -> bool:
         return True  # the NumPy target needs no compiler
+
+    def resolved_device(self) -> str:
+        """``"cuda"`` or ``"cpu"``: what ``device`` means on this machine."""
+        if self.device == "auto":
+            from neurokit.codegen.cuda_target import gpu_available
+
+            return "cuda" if gpu_available() else "cpu"
+        return self.device
 
     def resolved_target(self) -> str:
         """``"c"`` or ``"numpy"``: what ``target`` means on this machine."""
@@ -141,8 +166,13 @@ class NativeSimulator(Simulator):
         if not isinstance(protocol, Protocol):
             raise ProtocolError(f"native: protocol must be a neurokit Protocol, got {type(protocol).__name__}")
         ir = build_ir(model)
-        target = self.resolved_target()
         inputs, samples = self._inputs(model, ir, params, protocol)
+        if self.resolved_device() == "cuda":
+            kernel = _cuda_kernel(ir, self.dtype)
+            raw = kernel.run(inputs)
+            self.last_kernel_s = kernel.last_kernel_s  # kernel-only time, for benchmarks
+            return self._dataset(model, ir, raw, inputs, samples, protocol, "cuda", self.dtype)
+        target = self.resolved_target()
         if target == "c":
             try:
                 kernel = _c_kernel(ir)
@@ -154,7 +184,7 @@ class NativeSimulator(Simulator):
         else:
             kernel = _numpy_kernel(ir)
         raw = kernel.run(inputs, threads=self._threads()) if target == "c" else kernel.run(inputs)
-        return self._dataset(model, ir, raw, inputs, samples, protocol, target)
+        return self._dataset(model, ir, raw, inputs, samples, protocol, target, "float64")
 
     # -- inputs -----------------------------------------------------------------------------
     def _inputs(self, model, ir, params, protocol):
@@ -238,7 +268,7 @@ class NativeSimulator(Simulator):
         return record, scales
 
     # -- output -----------------------------------------------------------------------------
-    def _dataset(self, model, ir, raw, inp, samples, protocol, target) -> xr.Dataset:
+    def _dataset(self, model, ir, raw, inp, samples, protocol, target, dtype) -> xr.Dataset:
         n_s, n_w = len(samples), protocol.n_sweeps
         time = protocol.recorded_time()
         coords = {"sample": ("sample", np.asarray(samples)), "sweep": ("sweep", np.arange(n_w)),
@@ -275,7 +305,7 @@ class NativeSimulator(Simulator):
             coords[name] = spikes.coords[name].variable
         ds = xr.Dataset(data, coords=coords)
         ds.attrs = schema.provenance_attrs(
-            model=getattr(model, "name", "custom"), backend="native", target=target,
+            model=getattr(model, "name", "custom"), backend="native", target=target, dtype=dtype,
             protocol=protocol.to_json(summary=True), dt_s=float(protocol.dt),
             sampling_interval_s=float(protocol.sampling_interval), seed=int(protocol.seed),
             method=ir.method)

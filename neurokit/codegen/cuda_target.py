@@ -250,6 +250,7 @@ class CudaKernel:
         self.ir, self.dtype = ir, dtype
         self.source = generate(ir, dtype)
         self.fn = _module(self.source)
+        self.last_kernel_s = float("nan")  # duration of the last kernel launch, s
 
     def run(self, inp: runtime.BatchInputs, threads: int = 1) -> runtime.RawResult:
         import cupy as cp
@@ -277,10 +278,15 @@ class CudaKernel:
         counts = cp.zeros(n, dtype=np.int64)
         dead = cp.zeros(n, dtype=np.uint8)
         grid = ((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK,)
+        start, stop = cp.cuda.Event(), cp.cuda.Event()
+        start.record()
         self.fn(grid, (THREADS_PER_BLOCK,),
                 (np.int64(n), np.int64(inp.n_steps), np.int64(inp.n_settle), np.int64(inp.every),
                  real(inp.dt), state, params, cur, np.int64(n_rows), rows, keys, cp.asarray(slot),
                  cp.asarray(scales), rec, np.int64(n_rec), spikes, counts, np.int64(cap), dead))
+        stop.record()
+        stop.synchronize()
+        self.last_kernel_s = cp.cuda.get_elapsed_time(start, stop) / 1e3
         rec_host = cp.asnumpy(rec)
         records = {name: np.ascontiguousarray(rec_host[r].T, dtype=np.float64) for r, name in enumerate(inp.record)}
         return runtime.RawResult(records, cp.asnumpy(spikes), cp.asnumpy(counts), cp.asnumpy(dead).astype(bool))

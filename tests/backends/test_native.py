@@ -140,3 +140,39 @@ def test_without_a_compiler_auto_uses_numpy_and_c_raises(proto, monkeypatch):
         NativeSimulator(target="c").simulate(model_from_equations(
             "dv/dt = -v/tau2 : volt\ntau2 : second", name="nocc3", defaults={"tau2": 0.01}),
             {}, Protocol([[]], duration=0.01, dt=1e-4))
+
+
+# -- device selection (CUDA target) -----------------------------------------------------------
+
+def _small_adex_run(**options):
+    from neurokit.models.point import ADEX
+    from neurokit.protocols import step_protocol
+
+    proto = step_protocol([0.5], start=0.01, stop=0.04, duration=0.05, dt=1e-4)
+    return NativeSimulator(**options).simulate(ADEX, {"b": [50.0, 80.0]}, proto)
+
+
+def test_auto_device_falls_back_to_the_cpu_without_a_gpu():
+    from neurokit.codegen.cuda_target import gpu_available
+
+    if gpu_available():
+        pytest.skip("a GPU is present: auto picks it")
+    ds = _small_adex_run(device="auto", dtype="float32")
+    assert ds.attrs["target"] in ("c", "numpy") and ds.attrs["dtype"] == "float64"
+    xr.testing.assert_identical(ds.drop_attrs(), _small_adex_run(device="cpu").drop_attrs())
+
+
+def test_cuda_device_without_a_gpu_says_why():
+    from neurokit.codegen.cuda_target import gpu_available
+
+    if gpu_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(BackendError, match="no CUDA device"):
+        _small_adex_run(device="cuda")
+
+
+def test_bad_device_options_are_rejected():
+    with pytest.raises(BackendError, match="float32.*GPU only"):
+        NativeSimulator(device="cpu", dtype="float32")
+    with pytest.raises(BackendError, match="unknown device 'tpu'"):
+        NativeSimulator(device="tpu")
