@@ -1,0 +1,353 @@
+"""The Fitter: one fit file in, fitted parameters and their diagnostics out.
+
+Scikit-learn style: the constructor takes settings only; :meth:`Fitter.fit` runs the fit and
+sets the results, whose names end in ``_`` (``best_params_``, ``best_score_``, ``history_``,
+``sensitivity_``, ``correlations_``...). The loop is ask -> simulate (one batch) -> score ->
+tell -> checkpoint; a main phase (CMA-ES, DE or Sobol) then a local refinement of the best
+candidates share the evaluation budget.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import xarray as xr
+from scipy.stats import qmc
+
+from neurokit.fitting.checkpoint import load_checkpoint, save_checkpoint
+from neurokit.fitting.config import FitConfig, load_fit_config
+from neurokit.fitting.evaluator import (Evaluator, load_recording, make_target, prepare_recording,
+                                        with_holding_current)
+from neurokit.fitting.objectives import OBJECTIVES, WeightedSum
+from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser
+from neurokit.protocols import Protocol
+
+RESULTS_ROOT = "results"
+
+
+@dataclass
+class Progress:
+    """What a progress display needs after each generation."""
+
+    generation: int
+    evaluations: int
+    budget: int
+    best: float
+    phase: str
+    evals_per_s: float
+    eta_s: float
+
+
+def build_objective(config: FitConfig) -> WeightedSum:
+    """The weighted sum of the fit file's objectives, with units turned into numbers."""
+    from neurokit.fitting.config import _Reader
+
+    r = _Reader(config.path, config.text)
+    terms = []
+    seen: dict[str, int] = {}
+    for spec in config.objectives:
+        opts = dict(spec.options)
+        try:
+            if spec.kind == "gamma" and "delta" in opts:
+                opts["delta"] = r.quantity(opts["delta"], "s", spec.where + ("delta",), "delta")
+            if spec.kind == "timing" and "scale" in opts:
+                opts["scale"] = r.quantity(opts["scale"], "s", spec.where + ("scale",), "scale")
+            if spec.kind == "trace":
+                if "scale" in opts:
+                    opts["scale"] = r.quantity(opts["scale"], "mV", spec.where + ("scale",), "scale")
+                if "mask_spikes" in opts:
+                    opts["mask_spikes"] = r.bounds(opts["mask_spikes"], "s", spec.where + ("mask_spikes",),
+                                                   "mask_spikes")
+            obj = OBJECTIVES[spec.kind](**opts)
+        except TypeError as exc:
+            raise r.error(spec.where, f"objective {spec.kind!r}: {exc}") from None
+        n = seen.get(obj.name, 0)
+        seen[obj.name] = n + 1
+        if n:
+            obj.name = f"{obj.name}{n + 1}"
+        terms.append((obj, spec.weight))
+    return WeightedSum(terms)
+
+
+class Fitter:
+    """Fits a model to a recording as a fit file describes.
+
+    Parameters
+    ----------
+    config : FitConfig or path
+        The fit (see :mod:`neurokit.fitting.config`).
+    workers : int
+        Worker processes for simulation (1: in this process).
+    output_dir : path, optional
+        Where checkpoint and results go (default ``fits/results/NAME`` beside the fit file).
+    checkpoint : bool
+        Write a checkpoint after every generation.
+    progress : callable, optional
+        Called with a :class:`Progress` after every generation.
+    executor : optional
+        A :mod:`neurokit.parallel` executor (default: made from ``workers``).
+    backend : Simulator, optional
+        A backend instance to use instead of the fit file's backend name.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    best_params_ : dict
+        Free parameter -> value (in its unit) of the lowest training score.
+    best_score_ : float
+    best_components_ : dict
+        Each objective's term at the best parameters.
+    history_ : xarray.Dataset
+        Every evaluated sample over (``iteration``, ``sample``): parameters and objectives.
+    sensitivity_ : dict
+        Parameter -> change of the score per 1 % of the parameter's range, at the optimum.
+    correlations_ : ndarray (d, d)
+        Correlations of the parameters among the best 10 % of evaluated samples.
+    evaluations_ : int
+    wall_time_ : float
+        Seconds spent in :meth:`fit` (summed over resumed runs).
+    """
+
+    def __init__(self, config, *, workers: int = 1, output_dir=None, checkpoint: bool = True,
+                 progress: Callable[[Progress], None] | None = None, executor=None, backend=None):
+        self.config = config
+        self.backend = backend
+        self.workers = workers
+        self.output_dir = output_dir
+        self.checkpoint = checkpoint
+        self.progress = progress
+        self.executor = executor
+
+    # ------------------------------------------------------------------ setup
+    @property
+    def cfg(self) -> FitConfig:
+        if not isinstance(self.config, FitConfig):
+            self.config = load_fit_config(self.config)
+        return self.config
+
+    @property
+    def results_dir(self) -> Path:
+        if self.output_dir is not None:
+            return Path(self.output_dir)
+        return self.cfg.path.parent / RESULTS_ROOT / self.cfg.name
+
+    def _executor(self):
+        if self.executor is None:
+            from neurokit.parallel import make_executor
+
+            self.executor = make_executor(self.workers if self.workers > 1 else None)
+        return self.executor
+
+    def setup(self) -> "Fitter":
+        """Load the recording, build protocols, targets and the evaluator."""
+        cfg = self.cfg
+        raw = load_recording(cfg.recording_path)
+        cfg.check_sweeps(raw.sizes["sweep"])
+        self.recording_ = prepare_recording(raw, cfg.window)
+        full = Protocol.from_recording(self.recording_, dt=cfg.dt, seed=cfg.seed)
+        self.protocol_ = full.replace(sampling_interval=cfg.sampling_interval, settle=cfg.settle)
+        self.train_sweeps_ = list(cfg.train)
+        self.test_sweeps_ = cfg.test_sweeps(raw.sizes["sweep"])
+        model = cfg.model
+        if "holding" in cfg.recording_parameters:
+            model = with_holding_current(model)
+        from neurokit.fitting.evaluator import _parameters
+
+        free = set(cfg.model_parameters)
+        constants = {p.name: cfg.fixed.get(p.name, p.default) for p in _parameters(model)
+                     if p.name not in free and not (p.name == "I_hold" and "holding" in cfg.recording_parameters)}
+        self.objective_ = build_objective(cfg)
+        train_protocol = self.protocol_.select_sweeps(self.train_sweeps_)
+        target = make_target(self.recording_, self.train_sweeps_, train_protocol, cfg.spike_threshold)
+        self.evaluator_ = Evaluator(model, self.backend if self.backend is not None else cfg.backend, train_protocol, target, self.objective_, cfg.space,
+                                    constants, cfg.recording_parameters, self._executor(),
+                                    cfg.backend_options, cfg.spike_threshold)
+        return self
+
+    # ------------------------------------------------------------------ optimiser state
+    def _initial_state(self) -> dict:
+        cfg = self.cfg
+        space = cfg.space
+        d = len(space)
+        x0 = np.array([p.forward(p.default if p.default is not None else 0.5 * sum(p.bounds))
+                       for p in space.parameters], dtype=float)
+        starts = np.atleast_2d(x0)
+        if cfg.islands > 1:
+            # islands beyond the first start at spread-out points of the inner part of the box
+            with warnings.catch_warnings():  # a few points of a Sobol sequence: balance is moot
+                warnings.simplefilter("ignore", UserWarning)
+                u = 0.15 + 0.7 * qmc.Sobol(d, scramble=True, seed=cfg.seed).random(cfg.islands - 1)
+            starts = np.vstack([x0, self._cube_to_z(u)])
+        opt = make_optimiser(cfg.method, d, CubeToUnbounded(space), starts, cfg.seed, cfg.popsize, cfg.sigma0,
+                             cfg.islands, cfg.optimiser_options)
+        return {"phase": "main", "generation": 0, "evaluations": 0, "optimiser": opt, "history": [],
+                "elapsed": 0.0, "seed": cfg.seed, "budget": cfg.budget, "name": cfg.name}
+
+    def _cube_to_z(self, u: np.ndarray) -> np.ndarray:
+        return CubeToUnbounded(self.cfg.space)(u)
+
+    def _refine_budget(self) -> int:
+        frac = float(self.cfg.refine.get("fraction", 0.0))
+        return int(round(self.cfg.budget * frac))
+
+    def _start_refine(self, state: dict) -> None:
+        cfg = self.cfg
+        n_cand = int(cfg.refine.get("candidates", 2))
+        z_all = np.concatenate([h["z"] for h in state["history"]])
+        f_all = np.concatenate([h["total"] for h in state["history"]])
+        order = np.argsort(f_all, kind="stable")
+        chosen: list[np.ndarray] = []
+        for i in order:  # distinct candidates: at least 0.25 apart in unbounded coordinates
+            if all(np.linalg.norm(z_all[i] - c) > 0.25 for c in chosen):
+                chosen.append(z_all[i])
+            if len(chosen) == n_cand:
+                break
+        d = len(cfg.space)
+        popsize = int(cfg.refine.get("popsize", max(8, 4 + int(3 * np.log(d)))))
+        state["optimiser"] = local_refiner(np.array(chosen), float(cfg.refine.get("sigma", 0.15)), popsize, cfg.seed)
+        state["phase"] = "refine"
+
+    # ------------------------------------------------------------------ the loop
+    def fit(self, resume: bool = False) -> "Fitter":
+        """Run the fit (or continue it from its checkpoint with ``resume=True``)."""
+        if not hasattr(self, "evaluator_"):
+            self.setup()
+        cfg = self.cfg
+        ckpt = self.results_dir / "checkpoint.pkl"
+        if resume and ckpt.exists():
+            state = load_checkpoint(ckpt)
+        else:
+            state = self._initial_state()
+        refine_budget = self._refine_budget()
+        main_budget = cfg.budget - refine_budget
+        t_start = time.perf_counter()
+        elapsed0 = state["elapsed"]
+        evals0 = state["evaluations"]
+        while state["phase"] != "done":
+            opt = state["optimiser"]
+            n = opt.batch_size
+            limit = main_budget if state["phase"] == "main" else cfg.budget
+            if state["evaluations"] > 0 and state["evaluations"] + n > limit:
+                if state["phase"] == "main" and refine_budget > 0:
+                    self._start_refine(state)
+                    continue
+                state["phase"] = "done"
+                break
+            z = opt.ask()
+            values = cfg.space.from_unbounded(z)
+            total, comps = self.evaluator_.evaluate(values)
+            opt.tell(z, total)
+            state["history"].append({"z": z, "total": total, "components": comps, "phase": state["phase"]})
+            state["generation"] += 1
+            state["evaluations"] += z.shape[0]
+            state["elapsed"] = elapsed0 + time.perf_counter() - t_start
+            if self.checkpoint:
+                save_checkpoint(state, ckpt)
+            if self.progress is not None:
+                spent = time.perf_counter() - t_start
+                rate = (state["evaluations"] - evals0) / spent if spent > 0 else 0.0
+                left = max(cfg.budget - state["evaluations"], 0)
+                best = min(float(np.min(h["total"])) for h in state["history"])
+                self.progress(Progress(state["generation"], state["evaluations"], cfg.budget, best,
+                                       state["phase"], rate, left / rate if rate > 0 else float("nan")))
+        if self.checkpoint:
+            save_checkpoint(state, ckpt)
+        self.state_ = state
+        self._finish(state, elapsed0 + time.perf_counter() - t_start)
+        return self
+
+    def _finish(self, state: dict, wall: float) -> None:
+        cfg = self.cfg
+        hist = state["history"]
+        z_all = np.concatenate([h["z"] for h in hist])
+        f_all = np.concatenate([h["total"] for h in hist])
+        best = int(np.argmin(f_all))
+        self.best_z_ = z_all[best]
+        best_values = cfg.space.from_unbounded(self.best_z_[None, :])
+        self.best_values_ = best_values
+        self.best_params_ = {name: float(best_values[name].values[0]) for name in cfg.space.names}
+        self.best_score_ = float(f_all[best])
+        self.best_components_ = {k: float(np.concatenate([h["components"][k] for h in hist])[best])
+                                 for k in hist[0]["components"]}
+        self.evaluations_ = int(state["evaluations"])
+        self.wall_time_ = float(wall)
+        self.history_ = self._history_dataset(hist)
+        self.correlations_ = _elite_correlations(z_all, f_all, len(cfg.space))
+
+    def _history_dataset(self, hist: list[dict]) -> xr.Dataset:
+        from neurokit.schema import provenance_attrs
+
+        space = self.cfg.space
+        n_iter = len(hist)
+        width = max(h["z"].shape[0] for h in hist)
+
+        def pad(rows):
+            out = np.full((n_iter, width), np.nan)
+            for i, r in enumerate(rows):
+                out[i, : len(r)] = r
+            return out
+
+        data = {"objective": (("iteration", "sample"), pad([h["total"] for h in hist]),
+                              {"units": "1", "long_name": "weighted objective (lower is better)"})}
+        for name in hist[0]["components"]:
+            data[f"objective_{name}"] = (("iteration", "sample"), pad([h["components"][name] for h in hist]),
+                                         {"units": "1", "long_name": f"objective term {name}"})
+        for j, p in enumerate(space.parameters):
+            data[p.name] = (("iteration", "sample"), pad([p.inverse(h["z"][:, j]) for h in hist]),
+                            {"units": p.unit, "long_name": p.description or p.name})
+        phase = np.array([0 if h["phase"] == "main" else 1 for h in hist], dtype=np.int8)
+        data["phase"] = ("iteration", phase, {"units": "1", "long_name": "phase (0 main, 1 local refinement)"})
+        cfg = self.cfg
+        return xr.Dataset(data, coords={"iteration": np.arange(n_iter), "sample": np.arange(width)},
+                          attrs=provenance_attrs(fit=cfg.name, model=cfg.model_name, backend=cfg.backend,
+                                                 optimiser=cfg.method, seed=cfg.seed, budget=cfg.budget,
+                                                 fit_file=str(cfg.path)))
+
+    # ------------------------------------------------------------------ diagnostics
+    def sensitivity(self, step: float = 0.01) -> dict[str, dict[str, float]]:
+        """Local sensitivity of the training score at the optimum: for each free parameter,
+        the score at +/- ``step`` of its range (one batch of 2d samples).
+
+        Returns parameter -> {"slope": change per 1 % of range, "curvature": second difference
+        per (1 % of range)^2}. Flat parameters (both ~0) are not constrained by the data.
+        """
+        space = self.cfg.space
+        best = self.best_values_
+        u0 = np.array([(float(best[p.name].values[0]) - p.bounds[0]) / (p.bounds[1] - p.bounds[0])
+                       for p in space.parameters])
+        d = len(space)
+        u = np.repeat(u0[None, :], 2 * d + 1, axis=0)
+        for j in range(d):
+            u[2 * j, j] = min(u0[j] + step, 1.0)
+            u[2 * j + 1, j] = max(u0[j] - step, 0.0)
+        # unit_cube_to_values is log-spaced for log parameters; go through values directly
+        cols = {p.name: p.bounds[0] + u[:, j] * (p.bounds[1] - p.bounds[0]) for j, p in enumerate(space.parameters)}
+        values = space.batch(cols)
+        total, _ = self.evaluator_.evaluate(values)
+        f0 = total[-1]
+        out = {}
+        for j, p in enumerate(space.parameters):
+            hp, hm = u[2 * j, j] - u0[j], u0[j] - u[2 * j + 1, j]
+            fp, fm = total[2 * j], total[2 * j + 1]
+            slope = (fp - fm) / max(hp + hm, 1e-12) * 0.01
+            curv = ((fp - f0) / max(hp, 1e-12) - (f0 - fm) / max(hm, 1e-12)) / max(0.5 * (hp + hm), 1e-12) * 1e-4
+            out[p.name] = {"slope": float(slope), "curvature": float(curv),
+                           "score_plus": float(fp), "score_minus": float(fm)}
+        self.sensitivity_ = out
+        return out
+
+
+def _elite_correlations(z: np.ndarray, f: np.ndarray, d: int) -> np.ndarray:
+    """Correlation matrix of the parameters (unbounded coordinates) among the best 10 % of
+    samples (at least 2d + 2): which parameters trade off against each other."""
+    n = max(2 * d + 2, int(0.1 * len(f)))
+    elite = z[np.argsort(f, kind="stable")[: min(n, len(f))]]
+    if elite.shape[0] < 3:
+        return np.eye(d)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.corrcoef(elite, rowvar=False)
+    return np.where(np.isfinite(c), c, 0.0)

@@ -1,0 +1,461 @@
+"""Objectives: how far a simulated batch is from a target recording.
+
+Every objective takes the :class:`Target` (the recording, already on the model's time grid)
+and a :class:`BatchResponse` (what the backend returned for a batch of parameter sets) and
+returns one error per sample, shape ``(n_samples,)``, lower is better. A fit combines them in a
+weighted sum (:class:`WeightedSum`) or keeps them apart as a vector (multi-objective).
+
+Spike-time coincidence follows Jolivet et al. (2008): with ``N_coinc`` spikes of the data
+matched one-to-one by model spikes within ``delta``, ``N_data``, ``N_model`` spikes and the
+model's rate ``nu = N_model / T``::
+
+    Gamma = (N_coinc - 2 nu delta N_data) / (0.5 (N_data + N_model)) / (1 - 2 nu delta)
+
+1 when every spike matches, 0 at the chance level of a Poisson train of the model's rate.
+Times are in s and voltages in mV throughout.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from neurokit.errors import FitConfigError
+
+GAMMA_DELTA = 4e-3  # s, Jolivet et al. (2008)
+
+
+# --------------------------------------------------------------------------- spike trains
+
+def coincidences(data: np.ndarray, model: np.ndarray, delta: float = GAMMA_DELTA) -> int:
+    """Number of data spikes matched one-to-one by a model spike within ``delta`` s.
+
+    Both trains are sorted; the matching walks them in time order, pairing the earliest
+    unmatched spikes first, so each spike counts at most once.
+    """
+    i = j = n = 0
+    nd, nm = len(data), len(model)
+    while i < nd and j < nm:
+        d = data[i] - model[j]
+        if abs(d) <= delta + 1e-12:
+            n += 1
+            i += 1
+            j += 1
+        elif d > 0:
+            j += 1
+        else:
+            i += 1
+    return n
+
+
+def _sorted(x) -> np.ndarray:
+    """``x`` as a sorted float array (sorting only when needed: trains are usually sorted)."""
+    x = np.asarray(x, dtype=float)
+    if x.size > 1 and np.any(x[1:] < x[:-1]):
+        x = np.sort(x)
+    return x
+
+
+def gamma_factor(data, model, duration: float, delta: float = GAMMA_DELTA) -> float:
+    """Coincidence factor Gamma of Jolivet et al. (2008) between two spike trains.
+
+    Parameters
+    ----------
+    data, model : array-like
+        Spike times, s.
+    duration : float
+        Length of the compared window, s (sets the model's rate ``nu``).
+    delta : float
+        Coincidence window, s (4 ms by default).
+
+    Returns
+    -------
+    float
+        1 for a perfect match, about 0 at chance, negative below chance. Two empty trains
+        give 1 (nothing to predict, nothing predicted); one empty train gives 0.
+    """
+    data = _sorted(data)
+    model = _sorted(model)
+    nd, nm = data.size, model.size
+    if nd == 0 and nm == 0:
+        return 1.0
+    if nd == 0 or nm == 0:
+        return 0.0
+    rate = nm / duration
+    norm = 1.0 - 2.0 * rate * delta
+    if norm <= 0:  # model fires faster than 1/(2 delta): every spike would coincide by chance
+        return 0.0
+    expected = 2.0 * rate * delta * nd
+    return float((coincidences(data, model, delta) - expected) / (0.5 * (nd + nm)) / norm)
+
+
+def timing_error(data, model, scale: float = 10e-3) -> float:
+    """Spike-by-spike timing cost: the k-th model spike against the k-th data spike,
+    ``min(|dt| / scale, 1)`` each, 1 for every spike without a partner, divided by the larger
+    count (0 for two empty trains)."""
+    data = _sorted(data)
+    model = _sorted(model)
+    n = min(data.size, model.size)
+    big = max(data.size, model.size)
+    if big == 0:
+        return 0.0
+    paired = np.minimum(np.abs(data[:n] - model[:n]) / scale, 1.0).sum()
+    return float((paired + (big - n)) / big)
+
+
+def segments_of(current: np.ndarray, time: np.ndarray, tol: float = 1e-3) -> list[tuple[float, float, float]]:
+    """Epochs of constant current that differ from the baseline (the first sample's level):
+    ``(start s, stop s, amplitude nA)`` each. Used to pair spikes step by step and to find
+    repeated steps (the "dual" sweeps)."""
+    current = np.asarray(current, dtype=float)
+    step = np.abs(np.diff(current))
+    noise = float(np.median(step)) if step.size else 0.0
+    if noise > 0:
+        # a recorded (noisy) current: median-filter it (edges survive) and ignore jitter
+        from scipy.ndimage import median_filter
+
+        dt_s = float(time[1] - time[0]) if time.size > 1 else 1.0
+        current = median_filter(current, size=max(3, int(round(5e-3 / dt_s)) | 1), mode="nearest")
+        tol = max(tol, 5.0 * noise)
+    base = float(np.median(current[: max(1, current.size // 50)]))
+    change = np.flatnonzero(np.abs(np.diff(current)) > tol) + 1
+    edges = np.concatenate([[0], change, [current.size]])
+    dt = float(time[1] - time[0]) if time.size > 1 else 0.0
+    out = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        level = float(np.median(current[a:b]))
+        if abs(level - base) > tol and b - a > 1:
+            out.append((float(time[a]), float(time[b - 1] + dt), level))
+    return out
+
+
+# --------------------------------------------------------------------------- data holders
+
+@dataclass
+class Target:
+    """A recording prepared for comparison, on the model's recorded time grid.
+
+    Attributes
+    ----------
+    sweeps : list of int
+        Sweep indices in the recording file.
+    time : ndarray (time,)
+        Recorded time of the model, s.
+    voltage : ndarray (sweep, time)
+        Recorded membrane potential on ``time``, mV.
+    current : ndarray (sweep, time)
+        Injected current on ``time``, nA.
+    spikes : list of ndarray
+        Spike times of each sweep, s (detected on the full-resolution recording).
+    duration : float
+        Length of each sweep, s.
+    segments : list of list of (start, stop, amplitude)
+        Stimulus epochs of each sweep (see :func:`segments_of`).
+    """
+
+    sweeps: list[int]
+    time: np.ndarray
+    voltage: np.ndarray
+    current: np.ndarray
+    spikes: list[np.ndarray]
+    duration: float
+    segments: list[list[tuple[float, float, float]]] = field(default_factory=list)
+    features: dict | None = None
+
+    def __post_init__(self):
+        if not self.segments:
+            self.segments = [segments_of(c, self.time) for c in self.current]
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.array([s.size for s in self.spikes])
+
+
+@dataclass
+class BatchResponse:
+    """A simulated batch as objectives see it.
+
+    Attributes
+    ----------
+    voltage : ndarray (sample, sweep, time)
+        Membrane potential as the recording would show it (offset and series-resistance
+        drop added), mV, on the target's time grid.
+    spikes : list of list of ndarray
+        ``spikes[sample][sweep]``: spike times, s.
+    diverged : ndarray of bool (sample,)
+    """
+
+    voltage: np.ndarray
+    spikes: list[list[np.ndarray]]
+    diverged: np.ndarray
+
+    @property
+    def n_samples(self) -> int:
+        return self.voltage.shape[0]
+
+    def counts(self) -> np.ndarray:
+        """Spike counts, shape (sample, sweep)."""
+        return np.array([[s.size for s in per] for per in self.spikes]).reshape(self.n_samples, -1)
+
+
+PENALTY = 1e3  # error of a diverged sample: worse than any finite score
+
+
+def _split_segments(spikes: np.ndarray, segments) -> list[np.ndarray]:
+    """Spikes of each stimulus epoch (epoch end + 50 ms, for spikes just after the step);
+    sorted trains, so each epoch is a slice."""
+    if not segments:
+        return [spikes]
+    out = []
+    for a, b, _ in segments:
+        i, j = np.searchsorted(spikes, (a, b + 0.05))
+        out.append(spikes[i:j])
+    return out
+
+
+# --------------------------------------------------------------------------- objectives
+
+class Objective:
+    """Base: ``__call__(target, response) -> errors (sample,)``; ``name`` labels the column."""
+
+    name = "objective"
+
+    def __call__(self, target: Target, response: BatchResponse) -> np.ndarray:
+        raise NotImplementedError
+
+
+@dataclass
+class GammaError(Objective):
+    """``1 - mean Gamma`` over the sweeps where the recording has spikes."""
+
+    delta: float = GAMMA_DELTA
+    name: str = "gamma"
+
+    def __call__(self, target, response):
+        ks = [k for k, s in enumerate(target.spikes) if s.size]
+        out = np.zeros(response.n_samples)
+        if not ks:
+            return out
+        data = [target.spikes[k].tolist() for k in ks]
+        for i in range(response.n_samples):
+            g = [_gamma_lists(d, response.spikes[i][k].tolist(), target.duration, self.delta)
+                 for d, k in zip(data, ks)]
+            out[i] = 1.0 - sum(g) / len(g)
+        return out
+
+
+@dataclass
+class SpikeCountError(Objective):
+    """Sum over sweeps of ``|N_model - N_data|``, divided by the sum of ``max(N_data, 1)``."""
+
+    name: str = "count"
+
+    def __call__(self, target, response):
+        nd = target.counts
+        nm = response.counts()
+        return np.abs(nm - nd[None, :]).sum(axis=1) / np.maximum(nd, 1).sum()
+
+
+@dataclass
+class TimingError(Objective):
+    """Spike-by-spike timing term: within each stimulus epoch, the k-th model spike against
+    the k-th data spike (see :func:`timing_error`), averaged over sweeps with spikes in
+    either train."""
+
+    scale: float = 10e-3
+    name: str = "timing"
+
+    def __call__(self, target, response):
+        out = np.zeros(response.n_samples)
+        data = [_split_lists(d.tolist(), segs) for d, segs in zip(target.spikes, target.segments)]
+        for i in range(response.n_samples):
+            costs, weights = 0.0, 0
+            for k, d_parts in enumerate(data):
+                m_parts = _split_lists(response.spikes[i][k].tolist(), target.segments[k])
+                for d, m in zip(d_parts, m_parts):
+                    n = max(len(d), len(m))
+                    if n:
+                        # sum of min(|dt|/scale, 1) over k-th pairs, 1 per unpaired spike
+                        costs += sum(min(abs(a - b) / self.scale, 1.0) for a, b in zip(d, m)) + n - min(len(d), len(m))
+                        weights += n
+            out[i] = costs / weights if weights else 0.0
+        return out
+
+
+def _split_lists(spikes: list, segments) -> list[list]:
+    """:func:`_split_segments` on sorted Python lists (faster for the few spikes of a sweep)."""
+    if not segments:
+        return [spikes]
+    return [spikes[bisect_left(spikes, a): bisect_left(spikes, b + 0.05)] for a, b, _ in segments]
+
+
+def _gamma_lists(data: list, model: list, duration: float, delta: float) -> float:
+    """:func:`gamma_factor` on sorted Python lists."""
+    nd, nm = len(data), len(model)
+    if nd == 0 and nm == 0:
+        return 1.0
+    if nd == 0 or nm == 0:
+        return 0.0
+    rate = nm / duration
+    norm = 1.0 - 2.0 * rate * delta
+    if norm <= 0:
+        return 0.0
+    return (coincidences(data, model, delta) - 2.0 * rate * delta * nd) / (0.5 * (nd + nm)) / norm
+
+
+def spike_mask(time: np.ndarray, spikes: Sequence[float], window: tuple[float, float]) -> np.ndarray:
+    """True at samples of ``time`` within ``[t_spike + window[0], t_spike + window[1]]`` of a spike."""
+    mask = np.zeros(time.size, dtype=bool)
+    if len(spikes) == 0:
+        return mask
+    dt = float(time[1] - time[0]) if time.size > 1 else 1.0
+    for t in spikes:
+        a = int(np.searchsorted(time, t + window[0]))
+        b = int(np.searchsorted(time, t + window[1] + 1e-3 * dt, side="right"))
+        mask[a:b] = True
+    return mask
+
+
+@dataclass
+class TraceError(Objective):
+    """RMS difference of membrane potential (mV), divided by ``scale`` mV.
+
+    Parameters
+    ----------
+    mask_spikes : (float, float), optional
+        Leave out samples within this window (s) around every data and model spike, so the
+        error measures the subthreshold trajectory only.
+    sweeps : {"all", "subthreshold"}
+        ``subthreshold``: only sweeps where the recording has no spike.
+    scale : float
+        mV that count as an error of 1.
+    """
+
+    mask_spikes: tuple[float, float] | None = None
+    sweeps: str = "all"
+    scale: float = 1.0
+    name: str = "trace"
+
+    def __post_init__(self):
+        if self.sweeps not in ("all", "subthreshold"):
+            raise FitConfigError(f"trace objective: sweeps must be 'all' or 'subthreshold', got {self.sweeps!r}")
+
+    def rms(self, target, response) -> np.ndarray:
+        """RMS (mV) per sample over the chosen sweeps and unmasked samples."""
+        ks = [k for k, s in enumerate(target.spikes) if self.sweeps == "all" or s.size == 0]
+        if not ks:
+            return np.zeros(response.n_samples)
+        diff = response.voltage[:, ks, :] - target.voltage[None, ks, :]
+        if self.mask_spikes is None:
+            return np.sqrt(np.nanmean(diff ** 2, axis=(1, 2)))
+        keep = np.ones(diff.shape, dtype=bool)
+        for j, k in enumerate(ks):
+            data_mask = spike_mask(target.time, target.spikes[k], self.mask_spikes)
+            keep[:, j, :] &= ~data_mask[None, :]
+            for i in range(response.n_samples):
+                if response.spikes[i][k].size:
+                    keep[i, j, :] &= ~spike_mask(target.time, response.spikes[i][k], self.mask_spikes)
+        sq = np.where(keep, diff ** 2, 0.0)
+        n = np.maximum(keep.sum(axis=(1, 2)), 1)
+        return np.sqrt(sq.sum(axis=(1, 2)) / n)
+
+    def __call__(self, target, response):
+        return self.rms(target, response) / self.scale
+
+
+@dataclass
+class FeatureError(Objective):
+    """Mean over sweeps and features of ``|model - data| / sd``, with eFEL features computed
+    by :func:`neurokit.features.compute_features`.
+
+    ``sd`` maps feature name -> standard deviation in the feature's unit; a feature without
+    one uses ``max(rel_sd * |data value|, floor)``. A feature the model trace does not produce
+    (no spikes, say) costs ``missing`` SDs.
+    """
+
+    features: Sequence[str] = ("mean_frequency", "AP_amplitude", "voltage_base")
+    sd: dict = field(default_factory=dict)
+    rel_sd: float = 0.1
+    floor: float = 1e-3
+    missing: float = 10.0
+    name: str = "features"
+
+    def data_features(self, target: Target) -> list[dict]:
+        if target.features is None:
+            target.features = {}
+        key = tuple(self.features)
+        if key not in target.features:
+            target.features[key] = [_features(target.time, v, target.current[k], self.features)
+                                    for k, v in enumerate(target.voltage)]
+        return target.features[key]
+
+    def __call__(self, target, response):
+        ref = self.data_features(target)
+        out = np.zeros(response.n_samples)
+        for i in range(response.n_samples):
+            costs = []
+            for k in range(len(target.sweeps)):
+                got = _features(target.time, response.voltage[i, k], target.current[k], self.features)
+                for f in self.features:
+                    d = ref[k].get(f)
+                    if d is None or not np.isfinite(d):
+                        continue
+                    m = got.get(f)
+                    sd = self.sd.get(f, max(self.rel_sd * abs(d), self.floor))
+                    costs.append(self.missing if m is None or not np.isfinite(m) else min(abs(m - d) / sd, self.missing))
+            out[i] = float(np.mean(costs)) if costs else 0.0
+        return out
+
+
+def _features(time, voltage, current, names) -> dict:
+    """One trace's features as floats (first value of each eFEL array), None where absent."""
+    import xarray as xr
+
+    from neurokit import features as fx
+
+    ds = xr.Dataset({"membrane_potential": (("sweep", "time"), voltage[None, :], {"units": "mV"}),
+                     "stimulus_current": (("sweep", "time"), current[None, :], {"units": "nA"})},
+                    coords={"time": ("time", time, {"units": "s"}), "sweep": [0]})
+    table = fx.compute_features(ds, list(names))
+    out = {}
+    for name in names:
+        try:
+            value = np.asarray(table[name].values, dtype=float).ravel()
+        except (KeyError, TypeError, ValueError):
+            value = np.empty(0)
+        value = value[np.isfinite(value)]
+        out[name] = float(value[0]) if value.size else None
+    return out
+
+
+@dataclass
+class WeightedSum:
+    """A weighted sum of objectives; ``components`` keeps each term for the history."""
+
+    terms: list[tuple[Objective, float]]
+
+    @property
+    def names(self) -> list[str]:
+        return [obj.name for obj, _ in self.terms]
+
+    def components(self, target: Target, response: BatchResponse) -> dict[str, np.ndarray]:
+        return {obj.name: np.asarray(obj(target, response), dtype=float) for obj, _ in self.terms}
+
+    def combine(self, components: dict[str, np.ndarray], diverged: np.ndarray | None = None) -> np.ndarray:
+        total = sum(w * components[obj.name] for obj, w in self.terms)
+        total = np.asarray(total, dtype=float)
+        bad = ~np.isfinite(total)
+        if diverged is not None:
+            bad |= np.asarray(diverged, dtype=bool)
+        return np.where(bad, PENALTY, total)
+
+    def vector(self, components: dict[str, np.ndarray]) -> np.ndarray:
+        """The multi-objective view: shape (sample, objective), unweighted."""
+        return np.stack([components[n] for n in self.names], axis=-1)
+
+
+OBJECTIVES = {"gamma": GammaError, "count": SpikeCountError, "timing": TimingError,
+              "trace": TraceError, "features": FeatureError}

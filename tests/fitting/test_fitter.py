@@ -1,0 +1,184 @@
+"""The Fitter end to end on synthetic data (NumPy LIF backend): parameter recovery,
+checkpoint/resume equality (in process, and a `neurokit fit` killed with SIGKILL), outputs."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neurokit.fitting import Fitter, load_fit_config, write_report
+from neurokit.fitting.checkpoint import load_checkpoint
+from numpy_lif import TRUE_LIF
+
+HERE = Path(__file__).resolve().parent
+
+FIT = """\
+name = "lif_synth"
+seed = {seed}
+budget = {budget}
+
+[model]
+name = "lif"
+backend = "numpy_lif:NumpyLIF"
+dt = "0.1 ms"
+
+[model.fixed]
+t_ref = "2 ms"
+V_reset = "-60 mV"
+
+[parameters]
+C = [50, 400]
+g_L = {{ bounds = ["2 nS", "30 nS"], transform = "log" }}
+E_L = [-80, -55]
+V_th = [-60, -40]
+
+[recording]
+path = "{rec}"
+train = [0, 2, 4, 5]
+sampling_interval = "1 ms"
+
+[[objectives]]
+kind = "gamma"
+
+[[objectives]]
+kind = "count"
+
+[[objectives]]
+kind = "timing"
+
+[[objectives]]
+kind = "trace"
+mask_spikes = ["-2 ms", "10 ms"]
+scale = "5 mV"
+weight = 0.5
+
+[optimiser]
+method = "{method}"
+popsize = 16
+islands = 2
+refine = {{ fraction = 0.2, candidates = 2, sigma = 0.1 }}
+"""
+
+
+def _fit_file(tmp_path, rec, seed=1, budget=1000, method="cmaes", name="fit.toml"):
+    p = tmp_path / name
+    p.write_text(FIT.format(seed=seed, budget=budget, rec=rec, method=method))
+    return p
+
+
+@pytest.fixture(autouse=True)
+def _importable_backend(monkeypatch):
+    # the fit files name the test backend by import path
+    monkeypatch.syspath_prepend(str(HERE))
+
+
+def test_recovers_known_lif_parameters(tmp_path, lif_recording):
+    """Point-model granularity: the 4 free LIF parameters come back within 5 %."""
+    f = Fitter(_fit_file(tmp_path, lif_recording), checkpoint=False).fit()
+    for name, value in f.best_params_.items():
+        assert value == pytest.approx(TRUE_LIF[name], rel=0.05), (name, value)
+    assert f.best_components_["gamma"] < 0.05 and f.best_components_["count"] == 0
+    assert f.evaluations_ <= 1000
+    # diagnostics: the history holds every evaluation; sensitivity and correlations exist
+    assert int(np.isfinite(f.history_["objective"].values).sum()) == f.evaluations_
+    sens = f.sensitivity()
+    assert set(sens) == set(f.best_params_)
+    assert f.correlations_.shape == (4, 4) and np.allclose(np.diag(f.correlations_), 1.0)
+
+
+@pytest.mark.parametrize("method", ["de", "sobol"])
+def test_other_optimisers_improve_and_are_repeatable(tmp_path, lif_recording, method):
+    path = _fit_file(tmp_path, lif_recording, budget=192, method=method)
+    a = Fitter(path, checkpoint=False).fit()
+    b = Fitter(path, checkpoint=False).fit()
+    assert a.best_params_ == b.best_params_
+    first = np.nanmin(a.history_["objective"].values[0])
+    assert a.best_score_ <= first
+
+
+def test_resume_in_process_equals_uninterrupted(tmp_path, lif_recording):
+    path = _fit_file(tmp_path, lif_recording, budget=320)
+    whole = Fitter(path, output_dir=tmp_path / "whole").fit()
+    # stop after 4 generations by running with a smaller budget, then resume with the full one
+    part_cfg = load_fit_config(path, budget=320)
+    part = Fitter(part_cfg, output_dir=tmp_path / "part")
+    part.setup()
+    state = part._initial_state()
+    from neurokit.fitting.checkpoint import save_checkpoint
+
+    for _ in range(4):
+        opt = state["optimiser"]
+        z = opt.ask()
+        total, comps = part.evaluator_.evaluate(part_cfg.space.from_unbounded(z))
+        opt.tell(z, total)
+        state["history"].append({"z": z, "total": total, "components": comps, "phase": "main"})
+        state["generation"] += 1
+        state["evaluations"] += z.shape[0]
+    save_checkpoint(state, tmp_path / "part" / "checkpoint.pkl")
+    resumed = Fitter(part_cfg, output_dir=tmp_path / "part").fit(resume=True)
+    assert resumed.best_params_ == whole.best_params_
+    assert resumed.evaluations_ == whole.evaluations_
+
+
+def _run_cli(args, env, **kw):
+    return subprocess.Popen([sys.executable, "-m", "neurokit.cli.main", "fit", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+
+
+def test_sigkill_then_resume_gives_the_same_best(tmp_path, lif_recording):
+    path = _fit_file(tmp_path, lif_recording, budget=480)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    common = ["--quiet", "--no-figure"]
+    ref = _run_cli([str(path), *common, "--output", str(tmp_path / "ref")], env)
+    out, _ = ref.communicate(timeout=300)
+    assert ref.returncode == 0, out.decode()
+
+    ckpt = tmp_path / "killed" / "checkpoint.pkl"
+    proc = _run_cli([str(path), *common, "--output", str(tmp_path / "killed")], env)
+    deadline = time.time() + 120
+    generation = 0
+    while time.time() < deadline:
+        if ckpt.exists():
+            generation = load_checkpoint(ckpt)["generation"]
+            if generation >= 3:
+                break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    state = load_checkpoint(ckpt)
+    assert 3 <= state["generation"] and state["phase"] != "done", "killed before the end"
+
+    res = _run_cli([str(path), *common, "--resume", "--output", str(tmp_path / "killed")], env)
+    out, _ = res.communicate(timeout=300)
+    assert res.returncode == 0, out.decode()
+    a = tomllib.loads((tmp_path / "ref" / "best_parameters.toml").read_text())
+    b = tomllib.loads((tmp_path / "killed" / "best_parameters.toml").read_text())
+    assert a["parameters"] == b["parameters"]
+    assert a["score"] == b["score"]
+
+
+def test_report_outputs(tmp_path, lif_recording):
+    import xarray as xr
+
+    path = _fit_file(tmp_path, lif_recording, budget=96)
+    f = Fitter(path, output_dir=tmp_path / "out").fit()
+    f.sensitivity()
+    summary = write_report(f)
+    out = tmp_path / "out"
+    for name in ("history.nc", "best_parameters.toml", "summary.json", "summary.md", "report.png"):
+        assert (out / name).exists(), name
+    hist = xr.open_dataset(out / "history.nc", engine="h5netcdf")
+    assert hist["objective"].dims == ("iteration", "sample")
+    assert hist["C"].attrs["units"] == "pF"
+    best = tomllib.loads((out / "best_parameters.toml").read_text())
+    assert best["parameters"]["g_L"]["unit"] == "nS"
+    assert summary["train"]["data_spikes"] > 0 and summary["test"]["sweeps"] == [1, 3]
+    assert json.loads((out / "summary.json").read_text())["evaluations"] == f.evaluations_
