@@ -130,7 +130,8 @@ def make_executor(kind: str | int | None = None, **options) -> Executor:
             if options.get("address") not in (None, kind):
                 from neurokit.errors import BackendError
 
-                raise BackendError(f"executor {kind!r} names a scheduler and address={options['address']!r} another")
+                raise BackendError(f"executor {kind!r} names a scheduler and "
+                                   f"address={options['address']!r} another")
             options["address"] = kind
         return DaskExecutor(**options)
     from neurokit.errors import BackendError
@@ -159,11 +160,26 @@ def split_samples(params: xr.Dataset, n_chunks: int) -> list[xr.Dataset]:
     return [params.isel(sample=slice(a, b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def sort_spikes(ds: xr.Dataset) -> xr.Dataset:
+    """Ragged spikes in a canonical order (by owner: sample, sweep, population, cell, node; then
+    time), so a batch's result is identical however it was chunked."""
+    if "spike" not in ds.dims or ds.sizes["spike"] < 2 or "spike_time" not in ds:
+        return ds
+    owners = [f"spike_{k}" for k in ("sample", "sweep", "population", "cell", "node")
+              if f"spike_{k}" in ds.coords]
+    keys = [ds["spike_time"].values] + [ds[name].values for name in reversed(owners)]
+    order = np.lexsort(keys)  # the last key is the primary one
+    if np.array_equal(order, np.arange(order.size)):
+        return ds
+    return ds.isel(spike=order)
+
+
 def concat_results(parts: Iterable[xr.Dataset]) -> xr.Dataset:
-    """Gather chunk results along ``sample``; ragged spikes are concatenated along ``spike``."""
+    """Gather chunk results along ``sample``; ragged spikes are concatenated along ``spike``
+    and put in canonical order (:func:`sort_spikes`)."""
     parts = list(parts)
     if len(parts) == 1:
-        return parts[0]
+        return sort_spikes(parts[0])
     # A chunk without spikes may lack the spike variables altogether: take their union.
     spike_vars = list(dict.fromkeys(name for p in parts for name in p.variables if "spike" in p[name].dims))
     dense = [p.drop_vars([v for v in spike_vars if v in p.variables]) for p in parts]
@@ -173,7 +189,7 @@ def concat_results(parts: Iterable[xr.Dataset]) -> xr.Dataset:
         spikes = xr.concat([p[[v for v in spike_vars if v in p.variables]] for p in parts
                             if "spike" in p.dims], dim="spike", combine_attrs="override")
         out = xr.merge([out, spikes], combine_attrs="override")
-    return out
+    return sort_spikes(out)
 
 
 def resolve_backend(backend) -> type:
@@ -258,6 +274,10 @@ def run_batch(backend, model, params: xr.Dataset, protocol, executor: Executor |
     executor = executor or InProcessExecutor()
     task = _ChunkTask(backend, backend_options or {}, model, protocol)
     parts = split_samples(params, chunks or executor.workers)
+    if not parts:
+        from neurokit.errors import ParameterError
+
+        raise ParameterError("the batch has no samples: nothing to simulate")
     total = params.sizes.get("sample", 1)
     results: list = [None] * len(parts)
     done = 0
