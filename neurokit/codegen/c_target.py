@@ -29,8 +29,11 @@ from sympy.printing.c import C99CodePrinter
 from neurokit.codegen import runtime
 from neurokit.codegen.ir import ModelIR
 
-#: Largest number of neurons per block (local arrays of invariants and flags).
-MAX_BLOCK = 256
+#: Neurons per block: a multiple of the widest vector (8 doubles in AVX-512), small enough
+#: that a block's state stays in L1/L2 through the whole time loop. Fixed, so that a neuron's
+#: arithmetic never depends on the batch size or the thread count (see CKernel.run).
+BLOCK = 64
+MAX_BLOCK = BLOCK  # capacity of the generated per-block local arrays
 
 PRELUDE = r"""
 #include <math.h>
@@ -228,7 +231,10 @@ def generate(ir: ModelIR) -> str:
           "        const uint64_t *restrict key = keys + lo;",
           "        const int32_t *restrict row = stim_rows + lo;"]
     if inv:
-        L += ["        for (int64_t j = 0; j < nb; j++) {"]
+        # simd here too: left to the cost model, this loop is vectorised only for long blocks,
+        # and scalar exp() rounds differently from the vector one used for other block sizes.
+        L += ["        #pragma omp simd",
+              "        for (int64_t j = 0; j < nb; j++) {"]
         L += [f"            const double p_{p} = q_{p}[j];" for p in P if _uses(ir.invariants, p)]
         L += _invariant_lines(ir, "            ")
         L += [f"            v_{name}[j] = k_{name};" for name in inv]
@@ -332,9 +338,16 @@ class CKernel:
 
     def run(self, inp: runtime.BatchInputs, threads: int = 1) -> runtime.RawResult:
         """Integrate the batch ``inp`` with ``threads`` OpenMP threads."""
-        ir, n = self.ir, inp.n
-        state = [np.ascontiguousarray(inp.init.get(s, np.zeros(n)), dtype=np.float64).copy() for s in ir.state_names]
-        params = [np.ascontiguousarray(inp.params[p], dtype=np.float64) for p in ir.parameter_names]
+        ir, n_real = self.ir, inp.n
+        # A neuron's result must not depend on how the batch was split: its arithmetic must
+        # take the same code path whatever the batch. A scalar prologue (alignment peeling) or
+        # epilogue (partial vector) would round it with scalar libm, and blocks of another
+        # length take other vector paths. So blocks have one fixed length, the batch is padded
+        # to whole blocks (copies of the last neuron, dropped afterwards), and every array the
+        # vector loop walks starts on a 64-byte boundary.
+        n = -(-n_real // BLOCK) * BLOCK
+        state = [_aligned(inp.init.get(s, np.zeros(n_real)), n, np.float64) for s in ir.state_names]
+        params = [_aligned(inp.params[p], n, np.float64) for p in ir.parameter_names]
         n_rec = inp.n_rec
         rec = [np.empty((n, n_rec), dtype=np.float64) for _ in inp.record]
         rec_index = np.array([ir.state_names.index(r) for r in inp.record], dtype=np.int32)
@@ -342,17 +355,17 @@ class CKernel:
         cap = max(int(inp.spike_capacity), 1)
         spike_steps = np.empty((n, cap), dtype=np.int32)
         counts = np.zeros(n, dtype=np.int64)
-        dead = np.zeros(n, dtype=np.uint8)
+        dead = _aligned(np.zeros(n), n, np.uint8)
         # Transposed: all rows of one step are adjacent, read together by the neuron loop.
         cur = np.ascontiguousarray(np.asarray(inp.currents, dtype=np.float64).T)
         n_rows = max(int(np.asarray(inp.currents).shape[0]) if np.asarray(inp.currents).size else 1, 1)
         if cur.size == 0:
             cur = np.zeros((max(inp.n_steps, 1), n_rows))
         zeros = np.zeros(n_rows)
-        rows = np.ascontiguousarray(inp.stim_rows, dtype=np.int32)
-        keys = np.ascontiguousarray(inp.keys, dtype=np.uint64)
+        rows = _aligned(inp.stim_rows, n, np.int32)
+        keys = _aligned(inp.keys, n, np.uint64)
         threads = max(int(threads), 1)
-        block = _block_size(n, threads)
+        block = BLOCK
 
         def ptrs(arrays):
             return (ctypes.c_void_p * max(len(arrays), 1))(*[a.ctypes.data for a in arrays])
@@ -366,14 +379,21 @@ class CKernel:
             from neurokit.errors import BackendError
 
             raise BackendError(f"native C runner of model {ir.name!r} failed (code {rc})")
-        return runtime.RawResult(dict(zip(inp.record, rec)), spike_steps, counts, dead.astype(bool))
+        return runtime.RawResult({k: v[:n_real] for k, v in zip(inp.record, rec)}, spike_steps[:n_real],
+                                 counts[:n_real], dead[:n_real].astype(bool))
 
 
-def _block_size(n: int, threads: int) -> int:
-    # At least a few blocks per thread for load balance, a multiple of 8 (AVX-512 doubles),
-    # at most MAX_BLOCK so a block's state stays in L1/L2 through the whole time loop.
-    per = -(-n // (4 * threads))
-    return int(min(MAX_BLOCK, max(8, -(-per // 8) * 8)))
+def _aligned(values, n: int, dtype, alignment: int = 64) -> np.ndarray:
+    """``values`` padded to length ``n`` with its last element, in a fresh array whose data
+    start on an ``alignment``-byte boundary."""
+    values = np.asarray(values, dtype=dtype).ravel()
+    itemsize = np.dtype(dtype).itemsize
+    raw = np.empty(n + alignment // itemsize, dtype=dtype)
+    skip = (-raw.ctypes.data % alignment) // itemsize
+    out = raw[skip: skip + n]
+    out[: values.size] = values
+    out[values.size:] = values[-1] if values.size else 0
+    return out
 
 
 @functools.lru_cache(maxsize=32)
