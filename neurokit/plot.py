@@ -298,7 +298,9 @@ def plot_traces_vs_data(sim: xr.Dataset, data: xr.Dataset, sweeps: Sequence[int]
     for ax, k in zip(axes, chosen):
         ax.plot(td * tscale, d.values[k], color=DATA_COLOR, lw=0.8, label="recording")
         ax.plot(tm * tscale, m.values[k], color=MODEL_COLOR, lw=0.8, alpha=0.85, label="model")
-        ax.set_ylabel(f"sweep {k}\n({unit})")
+        # label by the sweep's own number (a fit report shows sweeps 7, 11, 15 at positions 0-2)
+        name = d["sweep"].values[k] if "sweep" in d.coords else k
+        ax.set_ylabel(f"sweep {name}\n({unit})")
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.0)
     axes[0].legend(loc="upper right", frameon=False, ncols=2, fontsize=9)

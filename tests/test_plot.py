@@ -283,3 +283,18 @@ def test_traces_vs_data_on_a_recording(abf, tmp_path):
     rec, model = out.axes[1].get_lines()
     np.testing.assert_allclose(model.get_ydata() - rec.get_ydata(), 1.0)
     assert (tmp_path / "fit.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_traces_vs_data_labels_panels_by_sweep_number():
+    # a fit report shows, say, sweeps 7 and 11: the panels must say so, not 0 and 1
+    import xarray as xr
+
+    from neurokit.plot import plot_traces_vs_data
+
+    t = np.arange(50) * 1e-3
+    v = np.full((2, 50), -65.0)
+    ds = xr.Dataset({"membrane_potential": (("sweep", "time"), v, {"units": "mV", "long_name": "membrane potential"})},
+                    coords={"time": ("time", t, {"units": "s", "long_name": "time"}), "sweep": [7, 11]})
+    fig = plot_traces_vs_data(ds, ds)
+    labels = [ax.get_ylabel() for ax in fig.axes]
+    assert labels[0].startswith("sweep 7") and labels[1].startswith("sweep 11")

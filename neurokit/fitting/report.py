@@ -223,8 +223,7 @@ def write_figure(fitter, out: Path, train_sim: xr.Dataset, test_sim: xr.Dataset 
     panels = out / "panels"
     panels.mkdir(exist_ok=True)
     title = f"{cfg.name}: {cfg.model_name} ({cfg.backend})"
-    plot.plot_traces_vs_data(sim.assign_coords(sweep=np.arange(len(sweeps))),
-                             data.assign_coords(sweep=np.arange(len(sweeps))),
+    plot.plot_traces_vs_data(sim.assign_coords(sweep=list(sweeps)), data.assign_coords(sweep=list(sweeps)),
                              title=f"{title}; sweeps {', '.join(map(str, sweeps))}", path=panels / "traces.png")
     all_sweeps = list(sim_all["sweep"].values)
     model_spikes = [np.asarray(x) for s in sims for x in json.loads(s.attrs["spikes"])]
