@@ -236,11 +236,7 @@ def save(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out = ds.copy()
-    for name, da in list(out.variables.items()):
-        if da.dtype == bool:
-            out[name] = da.astype("int8")
-            out[name].attrs = {**da.attrs, "neurokit_dtype": "bool"}
+    out = encode_bools(ds)
     # A unique name beside the target (not mkstemp, whose 0600 mode would survive the rename).
     tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
     try:
@@ -258,7 +254,22 @@ def load(path: str | os.PathLike) -> xr.Dataset:
     if not path.exists():
         raise RecordingNotFoundError(f"no such file: {path}")
     with xr.open_dataset(path, engine="h5netcdf") as handle:
-        ds = handle.load()
+        return decode_bools(handle.load())
+
+
+def encode_bools(ds: xr.Dataset) -> xr.Dataset:
+    """A copy of ``ds`` with boolean variables as int8 marked for :func:`decode_bools`
+    (netCDF has no boolean type; zarr stores use the same encoding)."""
+    out = ds.copy()
+    for name, da in list(out.variables.items()):
+        if da.dtype == bool:
+            out[name] = da.astype("int8")
+            out[name].attrs = {**da.attrs, "neurokit_dtype": "bool"}
+    return out
+
+
+def decode_bools(ds: xr.Dataset) -> xr.Dataset:
+    """Undo :func:`encode_bools` in place and return ``ds``."""
     for name, da in list(ds.variables.items()):
         if da.attrs.get("neurokit_dtype") == "bool":
             attrs = {k: v for k, v in da.attrs.items() if k != "neurokit_dtype"}

@@ -509,12 +509,7 @@ def write(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        out = ds.copy()
-        for name, da in list(out.variables.items()):
-            if da.dtype == bool:  # as schema.save does, so both formats read back the same
-                out[name] = da.astype("int8")
-                out[name].attrs = {**da.attrs, "neurokit_dtype": "bool"}
-        out.to_zarr(tmp / "store.zarr", mode="w")
+        schema.encode_bools(ds).to_zarr(tmp / "store.zarr", mode="w")  # as schema.save encodes
         if path.exists():
             shutil.rmtree(path)
         os.replace(tmp / "store.zarr", path)
@@ -528,13 +523,7 @@ def load(path: str | os.PathLike) -> xr.Dataset:
     path = Path(path)
     if path.suffix != ".zarr":
         return schema.load(path)
-    ds = xr.open_zarr(path).load()
-    for name, da in list(ds.variables.items()):
-        if da.attrs.get("neurokit_dtype") == "bool":
-            attrs = {k: v for k, v in da.attrs.items() if k != "neurokit_dtype"}
-            ds[name] = da.astype(bool)
-            ds[name].attrs = attrs
-    return ds
+    return schema.decode_bools(xr.open_zarr(path).load())
 
 
 __all__ = ["Axis", "SweepSpec", "run_sweep", "executor_for", "attach_design", "write", "load"]

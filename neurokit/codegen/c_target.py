@@ -295,7 +295,7 @@ def generate(ir: ModelIR) -> str:
           "                    const int64_t c = spike_counts[lo + j]++;",
           "                    if (c < cap) spike_steps[(lo + j) * cap + c] = (int32_t)rel;",
           "                }"]
-    L += _spike_lines(ir, "                ")
+    L += reset_lines(ir, "                ")
     L += ["            }", "        }", "    }", "    return 0;", "}", ""]
     return "\n".join(L)
 
@@ -305,21 +305,24 @@ def _uses(assigns, name: str) -> bool:
     return any(sym in a.expr.free_symbols for a in assigns)
 
 
-def _spike_lines(ir: ModelIR, indent: str) -> list[str]:
-    names = {s: f"a_{s}[j]" for s in ir.state_names}
-    names.update({p: f"q_{p}[j]" for p in ir.parameter_names})
+def reset_lines(ir: ModelIR, indent: str, state: str = "a_{}[j]", param: str = "q_{}[j]",
+                key: str = "key[j]", ctype: str = "double", printer=CPrinter) -> list[str]:
+    """The reset statements applied to a neuron that spiked, with their random draws from the
+    reset stream. ``state``/``param`` format how a target names a neuron's state variables
+    and parameters (arrays here, registers in CUDA); ``printer`` builds the expression printer
+    from that name map."""
+    names = {s: state.format(s) for s in ir.state_names}
+    names.update({p: param.format(p) for p in ir.parameter_names})
     names.update({"t": "t", "dt": "dt"})
     exprs = [a.expr for a in ir.on_spike]
     lines = []
-    for k, name in _used_draws(exprs, "_rand_", "_r"):
-        names[name] = f"ru{k}"
-        lines.append(f"{indent}const double ru{k} = nk_uniform(key[j], NK_RESET_STREAM + (uint64_t)s * {ir.n_rand_reset} + {k});")
-    for k, name in _used_draws(exprs, "_randn_", "_r"):
-        names[name] = f"rn{k}"
-        lines.append(f"{indent}const double rn{k} = nk_normal(key[j], NK_RESET_STREAM + (uint64_t)s * {ir.n_rand_reset} + {k});")
-    printer = CPrinter(names)
-    lines += [f"{indent}a_{a.target}[j] = {printer.doprint(a.expr)};" for a in ir.on_spike]
-    return lines
+    for kind, fn, prefix in (("_rand_", "nk_uniform", "ru"), ("_randn_", "nk_normal", "rn")):
+        for k, name in _used_draws(exprs, kind, "_r"):
+            names[name] = f"{prefix}{k}"
+            lines.append(f"{indent}const {ctype} {prefix}{k} = ({ctype}){fn}({key}, NK_RESET_STREAM + "
+                         f"(uint64_t)s * {ir.n_rand_reset} + {k});")
+    pr = printer(names)
+    return lines + [f"{indent}{state.format(a.target)} = {pr.doprint(a.expr)};" for a in ir.on_spike]
 
 
 class CKernel:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from neurokit.codegen import runtime
-from neurokit.codegen.c_target import CPrinter, _names, _used_draws, _uses
+from neurokit.codegen.c_target import CPrinter, _names, _used_draws, reset_lines
 from neurokit.codegen.ir import ModelIR
 from neurokit.errors import BackendError, CompilerError
 
@@ -64,6 +64,7 @@ __device__ __forceinline__ double nk_normal(unsigned long long key, unsigned lon
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 #define NK_RESET_STREAM (1ULL << 62)
+typedef unsigned long long uint64_t;
 """
 
 
@@ -154,28 +155,13 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
               "                if (count < cap) spike_steps[i * cap + count] = (int)rel;",
               "                count++;",
               "            }"]
-        L += _reset_lines(ir, single, "            ")
+        L += reset_lines(ir, "            ", state="s_{}", param="p_{}", key="key", ctype="real",
+                         printer=lambda names: CudaPrinter(names, single))
         L += ["        }"]
     L += ["    }"]
     L += [f"    state[{k}LL * n + i] = s_{s};" for k, s in enumerate(S)]
     L += ["    spike_counts[i] = count;", "    dead[i] = died;", "}", ""]
     return "\n".join(L)
-
-
-def _reset_lines(ir: ModelIR, single: bool, indent: str) -> list[str]:
-    names = {s: f"s_{s}" for s in ir.state_names}
-    names.update({p: f"p_{p}" for p in ir.parameter_names})
-    names.update({"t": "t", "dt": "dt"})
-    exprs = [a.expr for a in ir.on_spike]
-    lines = []
-    for k, name in _used_draws(exprs, "_rand_", "_r"):
-        names[name] = f"ru{k}"
-        lines.append(f"{indent}const real ru{k} = (real)nk_uniform(key, NK_RESET_STREAM + (unsigned long long)s * {ir.n_rand_reset} + {k});")
-    for k, name in _used_draws(exprs, "_randn_", "_r"):
-        names[name] = f"rn{k}"
-        lines.append(f"{indent}const real rn{k} = (real)nk_normal(key, NK_RESET_STREAM + (unsigned long long)s * {ir.n_rand_reset} + {k});")
-    pr = CudaPrinter(names, single)
-    return lines + [f"{indent}s_{a.target} = {pr.doprint(a.expr)};" for a in ir.on_spike]
 
 
 # -- building ---------------------------------------------------------------------------------
