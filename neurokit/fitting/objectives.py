@@ -77,19 +77,7 @@ def gamma_factor(data, model, duration: float, delta: float = GAMMA_DELTA) -> fl
         1 for a perfect match, about 0 at chance, negative below chance. Two empty trains
         give 1 (nothing to predict, nothing predicted); one empty train gives 0.
     """
-    data = _sorted(data)
-    model = _sorted(model)
-    nd, nm = data.size, model.size
-    if nd == 0 and nm == 0:
-        return 1.0
-    if nd == 0 or nm == 0:
-        return 0.0
-    rate = nm / duration
-    norm = 1.0 - 2.0 * rate * delta
-    if norm <= 0:  # model fires faster than 1/(2 delta): every spike would coincide by chance
-        return 0.0
-    expected = 2.0 * rate * delta * nd
-    return float((coincidences(data, model, delta) - expected) / (0.5 * (nd + nm)) / norm)
+    return float(_gamma_lists(_sorted(data), _sorted(model), duration, delta))
 
 
 def timing_error(data, model, scale: float = 10e-3) -> float:
@@ -293,7 +281,7 @@ def _split_lists(spikes: list, segments) -> list[list]:
 
 
 def _gamma_lists(data: list, model: list, duration: float, delta: float) -> float:
-    """:func:`gamma_factor` on sorted Python lists."""
+    """:func:`gamma_factor` on sorted spike times (Python lists, the hot path, or arrays)."""
     nd, nm = len(data), len(model)
     if nd == 0 and nm == 0:
         return 1.0
@@ -301,7 +289,7 @@ def _gamma_lists(data: list, model: list, duration: float, delta: float) -> floa
         return 0.0
     rate = nm / duration
     norm = 1.0 - 2.0 * rate * delta
-    if norm <= 0:
+    if norm <= 0:  # model fires faster than 1/(2 delta): every spike would coincide by chance
         return 0.0
     return (coincidences(data, model, delta) - 2.0 * rate * delta * nd) / (0.5 * (nd + nm)) / norm
 
