@@ -112,6 +112,7 @@ class CellRunner:
         self.settle_ms = self.n_settle * si_ms
         self.tstop = self.settle_ms + protocol.duration * 1e3
         self.n_rec = protocol.recorded_time().size
+        self._kept = slice(self.n_settle, self.n_settle + self.n_rec)  # recorded points kept
         self._t_ms = protocol.time() * 1e3 + self.settle_ms
         for _, vvec in getattr(self, "_plays", {}).values():
             vvec.play_remove()
@@ -196,28 +197,34 @@ class CellRunner:
             raise BackendError("CellRunner.run before prepare(protocol)")
         deadline = None if timeout is None else time.perf_counter() + timeout
         cell.apply(values)
-        n_sw = protocol.n_sweeps
+        n_sw, kept, settle_ms = protocol.n_sweeps, self._kept, self.settle_ms
         v = np.full((n_sw, len(self._v_rec), self.n_rec), np.nan)
         i_clamp = np.full((n_sw, self.n_rec), np.nan) if cell.seclamp is not None else None
+        inputs = list(zip(cell.synapses, cell.netcons_in))
         spikes = []
+        # This loop runs once per (sample, sweep): for small cells and short sweeps its Python
+        # work is a visible share of the run, so it does only what the sweep needs.
         for k in range(n_sw):
             cur, clamp = self._sweep_vectors(k, sample)
             self._play("iclamp", cell.iclamp._ref_amp, cur)
             if clamp is not None:
                 self._play("seclamp", cell.seclamp._ref_amp1, clamp)
             h.finitialize(cell.v_init)
-            for (syn, _), (_, nc) in zip(cell.synapses, cell.netcons_in):
+            for (syn, _), (_, nc) in inputs:
                 for t_s in syn.spike_times:
-                    nc.event(t_s * 1e3 + self.settle_ms)
+                    nc.event(t_s * 1e3 + settle_ms)
             self._run_to(self.tstop, deadline)
             for j, vec in enumerate(self._v_rec):
-                arr = vec.as_numpy()[self.n_settle:self.n_settle + self.n_rec]
+                arr = vec.as_numpy()[kept]
                 v[k, j, :arr.size] = arr
             if i_clamp is not None:
-                arr = self._i_clamp.as_numpy()[self.n_settle:self.n_settle + self.n_rec]
+                arr = self._i_clamp.as_numpy()[kept]
                 i_clamp[k, :arr.size] = arr
-            st = self._spikes.as_numpy()
-            spikes.append((st[st >= self.settle_ms] - self.settle_ms) * 1e-3)
+            if len(self._spikes) == 0:
+                spikes.append(np.empty(0))
+            else:
+                st = self._spikes.as_numpy()
+                spikes.append((st[st >= settle_ms] - settle_ms) * 1e-3)
         return {"v": v, "i_clamp": i_clamp, "spikes": spikes, "error": ""}
 
     def run_safely(self, values: dict, sample: int = 0, timeout: float | None = None) -> dict:
@@ -505,16 +512,28 @@ class NeuronSimulator(Simulator):
             if "sample" not in da.dims:
                 values = np.full(n, float(values))
             columns[p.name] = values.reshape(n)
-        rows, errors = [], []
-        for i in range(n):
-            row, err = {}, ""
-            for name, col in columns.items():
-                try:
-                    row[name] = float(space[name].validate(float(col[i])))
-                except ParameterError as exc:
-                    err = err or str(exc)
-            rows.append(row)
-            errors.append(err)
+        # Validate whole columns at once; only a column with a bad value is checked per sample,
+        # to name the first bad parameter of each sample.
+        bad = set()
+        for name, col in columns.items():
+            try:
+                space[name].validate(col)
+            except ParameterError:
+                bad.add(name)
+        names, cols = list(columns), [columns[name].tolist() for name in columns]
+        rows = [dict(zip(names, vals)) for vals in zip(*cols)] if cols else [{} for _ in range(n)]
+        errors = [""] * n
+        if bad:
+            for i in range(n):
+                for name, col in columns.items():
+                    if name not in bad:
+                        continue
+                    try:
+                        space[name].validate(float(col[i]))
+                    except ParameterError as exc:
+                        errors[i] = str(exc)
+                        rows[i] = {}
+                        break
         return samples, rows, errors
 
     # -- simulate --------------------------------------------------------------------------

@@ -493,6 +493,8 @@ class _Assignment:
     segments: list
     distances: np.ndarray
     expr: object = None  # compiled scaling expression, or None
+    factors: np.ndarray | None = None  # the expression's values when it uses only ``d``
+    by_section: bool = False  # unscaled, and every target segment has ``var``: set per section
 
 
 class BuiltCell:
@@ -510,6 +512,15 @@ class BuiltCell:
         self.model = model
         self._holder = None
         self.sections: list[tuple[str, str, object]] = []  # (name, region, section)
+        try:
+            self._build(h, model)
+        except BaseException:
+            # A failed build must not leave its sections behind: NEURON would integrate them
+            # with every cell built later in this process.
+            self.close()
+            raise
+
+    def _build(self, h, model: CellModel) -> None:
         if model.morphology.path is not None:
             self._load_file(h, model.morphology)
         else:
@@ -633,8 +644,16 @@ class BuiltCell:
             expr = model.scaling.get(key)
             if expr is not None and var in SECTION_PROPERTIES:
                 raise ModelError(f"cell {model.name!r}: {var} is set per section and cannot be scaled by distance")
-            plan.append(_Assignment(key, var, secs, segs, d,
-                                    compile(expr, key, "eval") if expr is not None else None))
+            code = compile(expr, key, "eval") if expr is not None else None
+            factors = None
+            if code is not None and not set(code.co_names) - set(_FUNCS) - {"d"}:
+                # Depends on distance only: evaluate once here, not for every sample.
+                factors = np.broadcast_to(eval(code, {"__builtins__": {}}, {**_FUNCS, "d": d}), d.shape)
+            # A section-level assignment sets all its segments in one call; only where each
+            # segment has the variable, so a missing mechanism still fails as it did per segment.
+            by_section = var in SECTION_PROPERTIES or (
+                code is None and all(hasattr(s(0.5), var) for s in secs))
+            plan.append(_Assignment(key, var, secs, segs, d, code, factors, by_section))
         return plan
 
     # -- values --------------------------------------------------------------------------
@@ -650,22 +669,32 @@ class BuiltCell:
         from neuron import h
 
         model = self.model
-        merged = {**self.fixed_values(), **model.defaults(), **values}
-        scope = {**_FUNCS, **{k: v for k, v in merged.items() if "." not in k}}
+        # The fixed values and defaults never change: merged once per cell, not per sample.
+        base = getattr(self, "_base_values", None)
+        if base is None:
+            base = self._base_values = {**self.fixed_values(), **model.defaults()}
+        merged = {**base, **values}
         h.celsius = float(merged.get("celsius", model.celsius))
         self.v_init = float(merged.get("v_init", model.v_init))
+        scope = None
         for a in self._assignments:
             value = float(merged[a.key])
-            if a.var in SECTION_PROPERTIES:
-                for s in a.sections:
-                    setattr(s, a.var, value)
-                continue
-            if a.expr is None:
-                factors = np.ones(len(a.segments))
-            else:
-                factors = np.broadcast_to(eval(a.expr, {"__builtins__": {}}, {**scope, "d": a.distances}),
-                                          a.distances.shape)
             try:
+                if a.by_section:
+                    # One call per section instead of one per segment (the per-sample hot path).
+                    for s in a.sections:
+                        setattr(s, a.var, value)
+                    continue
+                factors = a.factors
+                if a.expr is None:
+                    for seg in a.segments:
+                        setattr(seg, a.var, value)
+                    continue
+                if factors is None:
+                    if scope is None:
+                        scope = {**_FUNCS, **{k: v for k, v in merged.items() if "." not in k}}
+                    factors = np.broadcast_to(
+                        eval(a.expr, {"__builtins__": {}}, {**scope, "d": a.distances}), a.distances.shape)
                 for seg, f in zip(a.segments, factors):
                     setattr(seg, a.var, value * float(f))
             except (AttributeError, NameError, LookupError) as exc:

@@ -237,3 +237,38 @@ def test_second_in_process_simulator_takes_over_the_cell(sim, hh_steps):
     again = sim.simulate(single_compartment_hh(), {}, hh_steps)  # rebuilt on demand
     np.testing.assert_array_equal(first.membrane_potential.values, again.membrane_potential.values)
     assert second.membrane_potential.dims == ("sample", "sweep", "compartment", "time")
+
+
+def test_per_sample_values_reach_every_segment(sim):
+    """The per-sample fast paths (a value set per section; a distance-only scaling evaluated
+    once at build) give each segment the value the per-segment rule defines, sample after
+    sample, with a region's own value overriding ``all`` and a missing mechanism still named."""
+    from neuron import h
+
+    model = CellModel(
+        "values", Morphology.y_cell(),
+        regions=(Region("all", ("nk_leak",), {"cm": 1.0, "Ra": 150.0, "g_nk_leak": 3e-5}),
+                 Region("soma", ("nk_na",), {"g_nk_leak": 1e-4}),
+                 Region("apical", ("nk_ih",), {"gbar_nk_ih": 1e-4})),
+        parameters=(Parameter("e_nk_leak.all", "mV", (-90.0, -50.0), -70.0),
+                    Parameter("gbar_nk_na.soma", "S/cm2", (0.01, 1.0), 0.2),
+                    Parameter("lam", "um", (10.0, 1000.0), 100.0)),
+        scaling={"gbar_nk_ih.apical": "exp(d / lam)", "e_nk_leak.all": "1 - d / 1e4"})
+    sim.start(model)
+    cell = sim._runner.cell
+    for e_leak, lam in ((-70.0, 100.0), (-60.0, 300.0), (-70.0, 100.0)):
+        cell.apply({"e_nk_leak.all": e_leak, "lam": lam})
+        for name, region, sec in cell.sections:
+            assert sec.Ra == 150.0
+            for seg in sec:
+                d = h.distance(cell.origin, seg)
+                assert seg.g_nk_leak == (1e-4 if region == "soma" else 3e-5)
+                assert seg.e_nk_leak == pytest.approx(e_leak * (1 - d / 1e4), rel=1e-12)
+                if region == "apical":
+                    assert seg.gbar_nk_ih == pytest.approx(1e-4 * math.exp(d / lam), rel=1e-12)
+    bad = model.replace(name="bad", parameters=(Parameter("gbar_nk_na.apical", "S/cm2", (0.01, 1.0), 0.2),),
+                        scaling={}, regions=model.regions)
+    others = len(list(h.allsec())) - len(cell.sections)  # sections of cells not this one
+    with pytest.raises(ModelError, match="gbar_nk_na.apical"):
+        sim.start(bad)
+    assert len(list(h.allsec())) == others  # the failed build left no sections behind
