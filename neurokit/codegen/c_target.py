@@ -154,7 +154,9 @@ class CPrinter(C99CodePrinter):
             return f"((({args[0]}) != 0) ? ({args[1]}) : ({args[2]}))"
         if name in _FUNCS:
             return f"{_FUNCS[name]}({', '.join(args)})"
-        raise NotImplementedError(f"function {name!r} has no C implementation")
+        from neurokit.errors import EquationError
+
+        raise EquationError(f"function {name!r} has no C implementation")
 
     _print_exp = _print_log = _print_sqrt = _print_sin = _print_cos = _print_tan = _print_Function
     _print_sinh = _print_cosh = _print_tanh = _print_asin = _print_acos = _print_atan = _print_Function

@@ -17,6 +17,8 @@ Times are in s and voltages in mV throughout.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -206,13 +208,13 @@ def _split_segments(spikes: np.ndarray, segments) -> list[np.ndarray]:
 
 # --------------------------------------------------------------------------- objectives
 
-class Objective:
+class Objective(ABC):
     """Base: ``__call__(target, response) -> errors (sample,)``; ``name`` labels the column."""
 
     name = "objective"
 
-    def __call__(self, target: Target, response: BatchResponse) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def __call__(self, target: Target, response: BatchResponse) -> np.ndarray: ...
 
 
 @dataclass

@@ -15,6 +15,7 @@ state, random state included (see :mod:`neurokit.fitting.checkpoint`).
 from __future__ import annotations
 
 import io
+from abc import ABC, abstractmethod
 import contextlib
 
 import numpy as np
@@ -45,18 +46,18 @@ class CubeToUnbounded:
         return self.space.to_unbounded(self.space.unit_cube_to_values(u))
 
 
-class Optimiser:
+class Optimiser(ABC):
     """Interface: ``ask() -> (n, d)`` unbounded coordinates; ``tell(z, scores)``."""
 
-    def ask(self) -> np.ndarray:
-        raise NotImplementedError
+    @abstractmethod
+    def ask(self) -> np.ndarray: ...
 
-    def tell(self, z: np.ndarray, scores: np.ndarray) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def tell(self, z: np.ndarray, scores: np.ndarray) -> None: ...
 
     @property
-    def batch_size(self) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def batch_size(self) -> int: ...
 
 
 class CMAES(Optimiser):

@@ -26,6 +26,8 @@ as ``weight`` (sample, sweep, time, post, pre), and a boolean ``diverged`` (samp
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from dataclasses import dataclass, field, replace
 import numpy as np
 import xarray as xr
@@ -181,7 +183,7 @@ def _check_target(target: str) -> None:
 
 # =========================================================================== node networks
 @dataclass(frozen=True, eq=False)  # array fields: compare by identity
-class _NodeNetwork:
+class _NodeNetwork(ABC):
     """Base of node-network models (structure only)."""
 
     cmat: np.ndarray | None = None
@@ -335,8 +337,9 @@ class _NodeNetwork:
                     need.append(s)
         return need
 
+    @abstractmethod
     def _activity(self, states):
-        raise NotImplementedError
+        """The model's ``activity`` from its recorded states (each subclass defines it)."""
 
 
 _ms = "ms"
