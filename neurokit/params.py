@@ -262,6 +262,20 @@ class ParameterSpace:
         return self.batch({p.name: p.inverse(z[:, j]) for j, p in enumerate(self.parameters)})
 
 
+class ParameterisedModel:
+    """Mixin for model definitions that list their free ``parameters`` (a sequence of
+    :class:`Parameter`): gives them ``space`` and ``defaults``."""
+
+    @property
+    def space(self) -> ParameterSpace:
+        """The model's parameters as a :class:`ParameterSpace`."""
+        return ParameterSpace(self.parameters)
+
+    def defaults(self) -> dict[str, float]:
+        """Default parameter values, each in its parameter's unit."""
+        return {p.name: p.default for p in self.parameters}
+
+
 def as_batch(params, space: ParameterSpace | None = None) -> xr.Dataset:
     """Normalise ``params`` (a mapping of scalars or arrays, or a Dataset) to a batch with a
     ``sample`` dim. Brian2 quantities and plain numbers are accepted; with ``space`` the

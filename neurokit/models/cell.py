@@ -43,7 +43,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from neurokit.errors import ModelError, ParameterError
-from neurokit.params import Parameter, ParameterSpace
+from neurokit.params import Parameter, ParameterisedModel, ParameterSpace
 
 REGIONS = ("soma", "axon", "basal", "apical")
 # Import3d's section array names -> neurokit regions.
@@ -301,7 +301,7 @@ class VoltageClamp:
 
 
 @dataclass(frozen=True)
-class CellModel:
+class CellModel(ParameterisedModel):
     """A compartmental cell: structure, mechanisms, free parameters, synapses and probes.
 
     Parameters
@@ -387,11 +387,6 @@ class CellModel:
         elif where != "all" and where not in regions:
             raise ModelError(f"cell {self.name!r}: {name!r} names region {where!r}, which has no "
                              f"Region entry (have {sorted(regions)})")
-
-    @property
-    def space(self) -> ParameterSpace:
-        """The free parameters as a :class:`ParameterSpace`."""
-        return ParameterSpace(self.parameters)
 
     def defaults(self) -> dict[str, float]:
         """Default values of the free parameters (in each parameter's unit)."""

@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from neurokit.errors import ParameterError
-from neurokit.params import Parameter, ParameterSpace
+from neurokit.params import Parameter, ParameterisedModel
 
 STIMULUS = "I_stim"
 
 
 @dataclass(frozen=True)
-class PointModel:
+class PointModel(ParameterisedModel):
     """A point-neuron model: equations, spike condition, reset, refractoriness, parameters.
 
     Parameters
@@ -56,13 +56,6 @@ class PointModel:
     stimulus: str = STIMULUS
     description: str = ""
 
-    @property
-    def space(self) -> ParameterSpace:
-        return ParameterSpace(self.parameters)
-
-    def defaults(self) -> dict[str, float]:
-        """Default parameter values in canonical units."""
-        return {p.name: p.default for p in self.parameters}
 
     def with_parameters(self, **changes) -> "PointModel":
         """A copy whose named parameters get new defaults or bounds: ``gL=(1, 20)`` sets bounds,

@@ -34,7 +34,7 @@ import xarray as xr
 
 from neurokit.codegen import rate as gen
 from neurokit.errors import ModelError, ParameterError, ProtocolError
-from neurokit.params import Parameter, ParameterSpace, as_batch, sample_seeds
+from neurokit.params import Parameter, ParameterisedModel, ParameterSpace, as_batch, sample_seeds
 from neurokit.units import conversion_factor
 
 TARGETS = ("c", "numpy")
@@ -183,7 +183,7 @@ def _check_target(target: str) -> None:
 
 # =========================================================================== node networks
 @dataclass(frozen=True, eq=False)  # array fields: compare by identity
-class _NodeNetwork(ABC):
+class _NodeNetwork(ParameterisedModel, ABC):
     """Base of node-network models (structure only)."""
 
     cmat: np.ndarray | None = None
@@ -238,13 +238,6 @@ class _NodeNetwork(ABC):
     def parameters(self) -> tuple[Parameter, ...]:
         return self.base_parameters
 
-    @property
-    def space(self) -> ParameterSpace:
-        return ParameterSpace(self.parameters)
-
-    def defaults(self) -> dict[str, float]:
-        """Default parameter values in each parameter's unit."""
-        return {p.name: p.default for p in self.parameters}
 
     def recordable(self) -> dict[str, str]:
         """Recordable variable names and their units."""
@@ -604,7 +597,7 @@ class Plasticity:
 
 
 @dataclass(frozen=True, eq=False)  # array fields: compare by identity
-class RateNetwork:
+class RateNetwork(ParameterisedModel):
     """``N`` rate units with recurrent weights, optional input source and learning rule.
 
     Dynamics (``tau`` in ms, activity in ``unit``)::
@@ -714,12 +707,6 @@ class RateNetwork:
                        Parameter("y0", u, (1e-3, 1e3), 1.0, description="BCM target activity scale")]
         return tuple(ps)
 
-    @property
-    def space(self) -> ParameterSpace:
-        return ParameterSpace(self.parameters)
-
-    def defaults(self) -> dict[str, float]:
-        return {p.name: p.default for p in self.parameters}
 
     def recordable(self) -> dict[str, str]:
         rec = {"activity": self.unit}
