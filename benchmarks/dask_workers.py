@@ -115,7 +115,7 @@ def interleaved(runs: dict, clocks: dict, repeats: int) -> tuple[dict, dict]:
 def bench(quick: bool, repeats: int) -> list[dict]:
     from neurokit.backends.base import backend_class
     from neurokit.parallel import run_batch
-    from neurokit.parallel_dask import DaskExecutor
+    from neurokit.parallel.dask import DaskExecutor
 
     rows = []
     for label, backend, options, model, params, protocol, per_worker in workloads(quick):

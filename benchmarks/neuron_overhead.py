@@ -96,7 +96,7 @@ def run_raw(case: str, repeats: int, driver: str = "psolve") -> list[float]:
     import numpy as np
     from neuron import h
 
-    from neurokit.mechanisms import compile_mechanisms
+    from neurokit.backends.neuron.mechanisms import compile_mechanisms
 
     h.nrn_load_dll(str(compile_mechanisms()))
     h.load_file("stdrun.hoc")
@@ -252,7 +252,7 @@ def main() -> None:
         print(json.dumps(times))
         return
 
-    from neurokit.mechanisms import compile_mechanisms
+    from neurokit.backends.neuron.mechanisms import compile_mechanisms
 
     compile_mechanisms()  # build once, before any timing
     load0 = os.getloadavg()[0]

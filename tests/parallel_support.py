@@ -47,9 +47,9 @@ class KillOnce(Simulator):
         self.backend, self.options = backend, dict(options or {})
 
     def simulate(self, model, params, protocol) -> xr.Dataset:
-        from neurokit.parallel import make_backend
+        from neurokit.backends.base import get_backend
 
-        sim = make_backend(self.backend, self.options)
+        sim = get_backend(self.backend, **(self.options or {}))
         if self.kill_sample in as_batch(params)["sample"].values:
             _kill_once(self.marker)
         ds = sim.simulate(model, params, protocol)

@@ -82,29 +82,42 @@ def list_backends() -> list[str]:
     return sorted(set(BUILTIN_BACKENDS) | set(_third_party()))
 
 
-def backend_class(name: str) -> type[Simulator]:
-    """The Simulator class registered as ``name``.
+def backend_class(backend) -> type[Simulator]:
+    """The Simulator class named by ``backend``: the one backend lookup of neurokit.
+
+    Parameters
+    ----------
+    backend : str or type
+        A registered name (``"native"``, a third party's entry point), a ``"module:Class"``
+        path (code that calls this opted in to importing it), or a Simulator subclass.
 
     Raises
     ------
     BackendError
-        If no backend has that name (the message lists the available ones), or if its
-        module fails to import.
+        If no backend has that name (the message lists the available ones), if its module
+        fails to import, or if what it names is not a Simulator subclass.
     """
-    if name in BUILTIN_BACKENDS:
-        spec = BUILTIN_BACKENDS[name]
+    if isinstance(backend, type):
+        cls = backend
+    elif isinstance(backend, str) and backend in BUILTIN_BACKENDS:
         try:
-            return _load(spec)
+            return _load(BUILTIN_BACKENDS[backend])
         except ImportError as exc:
-            raise BackendError(f"backend {name!r} cannot be imported: {exc}") from exc
-    third = _third_party()
-    if name in third:
-        cls = third[name].load()
-        if not (isinstance(cls, type) and issubclass(cls, Simulator)):
-            raise BackendError(f"entry point {name!r} in {ENTRY_POINT_GROUP} is not a Simulator subclass")
-        return cls
-    raise BackendError(f"unknown backend {name!r}; available: {', '.join(available_backends()) or 'none'}"
-                       f" (registered: {', '.join(list_backends())})")
+            raise BackendError(f"backend {backend!r} cannot be imported: {exc}") from exc
+    elif isinstance(backend, str) and ":" in backend:
+        try:
+            cls = _load(backend)
+        except (ImportError, AttributeError) as exc:
+            raise BackendError(f"backend {backend!r} cannot be imported: {exc}") from exc
+    else:
+        third = _third_party()
+        if backend not in third:
+            raise BackendError(f"unknown backend {backend!r}; available: "
+                               f"{', '.join(available_backends()) or 'none'} (registered: {', '.join(list_backends())})")
+        cls = third[backend].load()
+    if not (isinstance(cls, type) and issubclass(cls, Simulator)):
+        raise BackendError(f"backend {backend!r} is not a Simulator subclass")
+    return cls
 
 
 def available_backends() -> list[str]:
@@ -119,8 +132,8 @@ def available_backends() -> list[str]:
     return names
 
 
-def get_backend(name: str, **options) -> Simulator:
-    """An instance of backend ``name`` built with ``options``.
+def get_backend(name, **options) -> Simulator:
+    """An instance of backend ``name`` (anything :func:`backend_class` takes) built with ``options``.
 
     Raises
     ------

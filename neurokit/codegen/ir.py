@@ -20,8 +20,8 @@ reset; see :mod:`neurokit.codegen.frontend`):
    (``lastspike = t``, ``not_refractory = 0``, then the model's reset). They may use
    ``_rand_k``/``_randn_k`` drawn from the reset stream (``n_rand_reset``).
 
-Expressions are sympy objects; targets print them (:mod:`neurokit.codegen.c_target`,
-:mod:`neurokit.codegen.numpy_target`).
+Expressions are sympy objects; targets print them (:mod:`neurokit.codegen.targets.c`,
+:mod:`neurokit.codegen.targets.numpy`).
 """
 
 from __future__ import annotations

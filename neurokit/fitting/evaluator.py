@@ -178,16 +178,16 @@ class Evaluator:
         """Raw backend result for a batch of free-parameter values."""
         from neurokit.parallel import InProcessExecutor, run_batch
 
+        from neurokit.backends.base import get_backend
+
         backend = self.backend
-        if isinstance(backend, str) and ":" in backend:
-            backend = _import_backend(backend, self.backend_options or {})
+        if isinstance(backend, str) and ":" in backend:  # an unregistered backend: run here
+            backend = get_backend(backend, **(self.backend_options or {}))
         executor = self.executor or InProcessExecutor()
         if isinstance(backend, str) and getattr(executor, "workers", 1) == 1:
             # one instance kept for the whole fit: backends cache their build (NEURON's cell,
             # the compiled kernel) per instance
             if self._instance is None:
-                from neurokit.backends import get_backend
-
                 self._instance = get_backend(backend, **(self.backend_options or {}))
             backend = self._instance
         if not isinstance(backend, str):  # a Simulator instance: called in this process
@@ -226,24 +226,6 @@ class Evaluator:
         resp = self.response(result, values)
         comps = self.objective.components(self.target, resp)
         return self.objective.combine(comps, resp.diverged), comps
-
-
-def _import_backend(spec: str, options: dict):
-    """A Simulator named by import path, ``"package.module:Class"`` (a backend that is not
-    registered, such as a test's own integrator); run in this process."""
-    import importlib
-
-    from neurokit.backends.base import Simulator
-    from neurokit.errors import BackendError
-
-    module, _, name = spec.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise BackendError(f"backend {spec!r} cannot be imported: {exc}") from None
-    if not (isinstance(cls, type) and issubclass(cls, Simulator)):
-        raise BackendError(f"backend {spec!r} is not a Simulator subclass")
-    return cls(**options)
 
 
 def _parameters(model) -> list:

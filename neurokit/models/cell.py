@@ -500,7 +500,7 @@ class BuiltCell:
     """
 
     def __init__(self, model: CellModel):
-        from neurokit.mechanisms import load_mechanisms
+        from neurokit.backends.neuron.mechanisms import load_mechanisms
 
         load_mechanisms(model.mechanism_folders)
         h = _h()

@@ -153,7 +153,7 @@ def _small_adex_run(**options):
 
 
 def test_auto_device_falls_back_to_the_cpu_without_a_gpu():
-    from neurokit.codegen.cuda_target import gpu_available
+    from neurokit.codegen.targets.cuda import gpu_available
 
     if gpu_available():
         pytest.skip("a GPU is present: auto picks it")
@@ -163,7 +163,7 @@ def test_auto_device_falls_back_to_the_cpu_without_a_gpu():
 
 
 def test_cuda_device_without_a_gpu_says_why():
-    from neurokit.codegen.cuda_target import gpu_available
+    from neurokit.codegen.targets.cuda import gpu_available
 
     if gpu_available():
         pytest.skip("a GPU is present")

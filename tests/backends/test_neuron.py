@@ -222,7 +222,7 @@ def test_importing_neurokit_does_not_load_neuron():
     import subprocess
     import sys
 
-    code = ("import sys, neurokit.backends.neuron, neurokit.models.cell, neurokit.mechanisms; "
+    code = ("import sys, neurokit.backends.neuron, neurokit.models.cell, neurokit.backends.neuron.mechanisms; "
             "sys.exit(1 if 'neuron' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

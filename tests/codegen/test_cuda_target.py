@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from neurokit.codegen.cuda_target import compile_ptx, find_nvcc, generate
+from neurokit.codegen.targets.cuda import compile_ptx, find_nvcc, generate
 from neurokit.codegen.frontend import build_ir
 from neurokit.errors import CompilerError
 from neurokit.models.point import BUILTIN, HH

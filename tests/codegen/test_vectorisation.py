@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from neurokit.codegen.build import DEFAULT_CFLAGS, find_compiler
-from neurokit.codegen.c_target import generate
+from neurokit.codegen.targets.c import generate
 from neurokit.codegen.frontend import build_ir
 from neurokit.models.point import BUILTIN
 

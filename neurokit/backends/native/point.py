@@ -36,21 +36,21 @@ _DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start va
 
 @functools.lru_cache(maxsize=32)
 def _c_kernel(ir):
-    from neurokit.codegen.c_target import CKernel
+    from neurokit.codegen.targets.c import CKernel
 
     return CKernel(ir)
 
 
 @functools.lru_cache(maxsize=32)
 def _cuda_kernel(ir, dtype):
-    from neurokit.codegen.cuda_target import CudaKernel
+    from neurokit.codegen.targets.cuda import CudaKernel
 
     return CudaKernel(ir, dtype)
 
 
 @functools.lru_cache(maxsize=32)
 def _numpy_kernel(ir):
-    from neurokit.codegen.numpy_target import NumpyKernel
+    from neurokit.codegen.targets.numpy import NumpyKernel
 
     return NumpyKernel(ir)
 
@@ -119,7 +119,7 @@ class NativeSimulator(Simulator):
     def resolved_device(self) -> str:
         """``"cuda"`` or ``"cpu"``: what ``device`` means on this machine."""
         if self.device == "auto":
-            from neurokit.codegen.cuda_target import gpu_available
+            from neurokit.codegen.targets.cuda import gpu_available
 
             return "cuda" if gpu_available() else "cpu"
         return self.device
@@ -228,7 +228,7 @@ class NativeSimulator(Simulator):
         return inputs, samples
 
     def _initial(self, model, ir, si, n):
-        from neurokit.codegen.numpy_target import NAMESPACE, _Printer
+        from neurokit.codegen.targets.numpy import NAMESPACE, _Printer
 
         init = {s: np.full(n, _DEFAULT_STATE.get(s, 0.0)) for s in ir.state_names}
         printer = _Printer()

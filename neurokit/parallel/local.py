@@ -4,7 +4,7 @@ A batch is split along ``sample`` into chunks; each chunk is one ``simulate`` ca
 are gathered back into one Dataset. Fitting, sweeps and the CLI take an executor, never a
 global setting. Every executor has the same two methods, ``map`` and ``close``, plus
 ``imap`` (results as they finish, for progress bars). The Dask executor lives in
-:mod:`neurokit.parallel_dask` and is made by ``make_executor("dask", ...)``.
+:mod:`neurokit.parallel.dask` and is made by ``make_executor("dask", ...)``.
 
 Results never depend on chunking: each chunk keeps the global ``sample`` coordinate, which
 keys every sample's random stream.
@@ -124,7 +124,7 @@ def make_executor(kind: str | int | None = None, **options) -> Executor:
     if isinstance(kind, int) or (isinstance(kind, str) and kind.isdigit()):
         return ProcessExecutor(int(kind), **options)
     if isinstance(kind, str) and (kind == "dask" or kind.startswith(DASK_SCHEMES)):
-        from neurokit.parallel_dask import DaskExecutor
+        from neurokit.parallel.dask import DaskExecutor
 
         if kind != "dask":
             if options.get("address") not in (None, kind):
@@ -192,37 +192,6 @@ def concat_results(parts: Iterable[xr.Dataset]) -> xr.Dataset:
     return sort_spikes(out)
 
 
-def resolve_backend(backend) -> type:
-    """The Simulator class named by ``backend``: a registered name (``"native"``), a
-    ``"module:Class"`` path, or the class itself (all picklable by reference)."""
-    from neurokit.backends.base import Simulator, backend_class
-    from neurokit.errors import BackendError
-
-    if isinstance(backend, type):
-        cls = backend
-    elif isinstance(backend, str) and ":" in backend:
-        module, _, name = backend.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError) as exc:
-            raise BackendError(f"backend {backend!r} cannot be imported: {exc}") from exc
-    else:
-        return backend_class(backend)
-    if not (isinstance(cls, type) and issubclass(cls, Simulator)):
-        raise BackendError(f"backend {backend!r} is not a Simulator subclass")
-    return cls
-
-
-def make_backend(backend, options: dict | None = None):
-    """An instance of ``backend`` (see :func:`resolve_backend`), checked to be available."""
-    from neurokit.errors import BackendError
-
-    cls = resolve_backend(backend)
-    if not cls.is_available():
-        raise BackendError(f"backend {backend!r} is not available here: {cls.unavailable_reason()}")
-    return cls(**(options or {}))
-
-
 class _ChunkTask:
     """Picklable ``simulate`` call on one chunk (what an executor ships to a worker).
 
@@ -239,12 +208,14 @@ class _ChunkTask:
         import sys
 
         if "distributed" in sys.modules:  # only a Dask worker can hold the warm cache
-            from neurokit.parallel_dask import warm_backend
+            from neurokit.parallel.dask import warm_backend
 
             sim = warm_backend(self.backend, self.backend_options)
             if sim is not None:
                 return sim
-        return make_backend(self.backend, self.backend_options)
+        from neurokit.backends.base import get_backend
+
+        return get_backend(self.backend, **(self.backend_options or {}))
 
     def __call__(self, chunk: xr.Dataset) -> xr.Dataset:
         return self._simulator().simulate(self.model, chunk, self.protocol)

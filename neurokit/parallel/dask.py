@@ -73,13 +73,13 @@ class NeurokitWorkerPlugin(WorkerPlugin):
 
     def backend(self, backend, options: dict):
         """The worker's instance of ``backend`` built with ``options`` (built on first use)."""
-        from neurokit.parallel import make_backend
+        from neurokit.backends.base import get_backend
 
         key = _backend_key(backend, options)
         with self._lock:
             sim = self._backends.get(key)
             if sim is None:
-                sim = self._backends[key] = make_backend(backend, options)
+                sim = self._backends[key] = get_backend(backend, **options)
         return sim
 
     @property

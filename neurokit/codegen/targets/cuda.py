@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from neurokit.codegen import runtime
-from neurokit.codegen.c_target import CPrinter, _names, _used_draws, reset_lines
+from neurokit.codegen.targets.c import CPrinter, _names, _used_draws, reset_lines
 from neurokit.codegen.ir import ModelIR
 from neurokit.errors import BackendError, CompilerError
 

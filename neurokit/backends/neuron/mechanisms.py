@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from neurokit.errors import CompilerError, ModelError
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "mechanisms"
+BUILTIN_DIR = Path(__file__).resolve().parents[3] / "mechanisms"
 LIBRARY_NAMES = ("x86_64/libnrnmech.so", "aarch64/libnrnmech.so", "arm64/libnrnmech.dylib",
                  "x86_64/.libs/libnrnmech.so", "arm64/libnrnmech.so", "nrnmech.dll")
 _SUFFIX_RE = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")

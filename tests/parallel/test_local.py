@@ -12,9 +12,10 @@ import xarray as xr
 
 from neurokit.errors import BackendError, ParameterError
 from neurokit.models.point import LIF
-from neurokit.parallel import (InProcessExecutor, ProcessExecutor, _ChunkTask, concat_results, make_executor,
-                               resolve_backend, run_batch, split_samples)
-from neurokit.parallel_dask import DaskExecutor
+from neurokit.backends.base import backend_class as resolve_backend
+from neurokit.parallel import InProcessExecutor, ProcessExecutor, concat_results, make_executor, run_batch, split_samples
+from neurokit.parallel.local import _ChunkTask
+from neurokit.parallel.dask import DaskExecutor
 from neurokit.protocols import OUNoise, Protocol, Step
 from parallel_support import KillOnce
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from neurokit import mechanisms
+from neurokit.backends.neuron import mechanisms
 from neurokit.errors import CompilerError, ModelError
 
 pytestmark = pytest.mark.skipif(shutil.which("nrnivmodl") is None, reason="NEURON's nrnivmodl is not installed")
