@@ -54,3 +54,7 @@ class CompilerError(NeurokitError, RuntimeError):
 
 class FitConfigError(NeurokitError, ValueError):
     """A fit or sweep file with an error; the message names the file and line."""
+
+
+class ExpressionError(NeurokitError, ValueError):
+    """An expression from a file that is not allowed: unknown name, forbidden construct, too large."""

@@ -17,6 +17,7 @@ import xarray as xr
 from scipy.stats import qmc
 
 from neurokit.errors import ParameterError
+from neurokit.rng import GOLDEN, mix64 as _splitmix
 from neurokit.units import conversion_factor
 
 TRANSFORMS = ("identity", "log", "logit")
@@ -32,14 +33,6 @@ def sample_rng(seed: int, sample: int) -> np.random.Generator:
     return np.random.default_rng(sample_seed_sequence(seed, sample))
 
 
-def _splitmix(z: np.ndarray) -> np.ndarray:
-    z = np.asarray(z, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
 def sample_seeds(seed: int, samples: Iterable[int]) -> np.ndarray:
     """One uint64 per sample, keyed on ``(seed, sample)``: seeds for compiled generators.
 
@@ -49,7 +42,7 @@ def sample_seeds(seed: int, samples: Iterable[int]) -> np.ndarray:
     base = np.random.SeedSequence(int(seed)).generate_state(1, np.uint64)[0]
     idx = np.asarray(list(samples) if not isinstance(samples, np.ndarray) else samples, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        return _splitmix(base ^ _splitmix(idx * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)))
+        return _splitmix(base ^ _splitmix(idx * GOLDEN + np.uint64(1)))
 
 
 @dataclass(frozen=True)
@@ -313,3 +306,53 @@ def as_batch(params, space: ParameterSpace | None = None) -> xr.Dataset:
     if space is not None:
         ds = space.validate(ds)
     return ds
+
+
+def batch_columns(params, space: ParameterSpace, units: Mapping[str, str] | None = None,
+                  what: str = "model") -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The one defaults filler: a batch as full per-parameter columns.
+
+    Parameters
+    ----------
+    params : mapping, xarray.Dataset or None
+        Values (a ``sample`` dim is a batch); see :func:`as_batch`.
+    space : ParameterSpace
+        Every parameter of the model; missing ones take their defaults.
+    units : mapping, optional
+        Parameter name -> unit wanted in the returned column (e.g. the SI unit a kernel
+        integrates in); others stay in their parameter's unit.
+    what : str
+        The model's name, for error messages.
+
+    Returns
+    -------
+    samples : numpy.ndarray
+        The batch's ``sample`` coordinate, shape (n,).
+    columns : dict of str to numpy.ndarray
+        One float array of shape (n,) per parameter of ``space``, in its parameter's unit
+        (or the one ``units`` asks for).
+
+    Raises
+    ------
+    ParameterError
+        A parameter with another dim than ``sample``, or without a value and a default.
+    """
+    ds = as_batch(params if params is not None else {}, space)
+    n = int(ds.sizes.get("sample", 1))
+    samples = ds["sample"].values if "sample" in ds.coords else np.arange(n)
+    columns = {}
+    for p in space.parameters:
+        if p.name in ds:
+            da = ds[p.name]
+            extra = [d for d in da.dims if d != "sample"]
+            if extra:
+                raise ParameterError(f"{what}: parameter {p.name!r} has dims {da.dims}; only 'sample' is allowed")
+            col = np.broadcast_to(np.asarray(da.values, dtype=float).reshape(-1), (n,)).copy()
+        elif p.default is not None:
+            col = np.full(n, float(p.default))
+        else:
+            raise ParameterError(f"{what}: parameter {p.name!r} has no value and no default")
+        if units and p.name in units:
+            col = col * conversion_factor(p.unit, units[p.name], what=f"parameter {p.name!r} of {what}")
+        columns[p.name] = col
+    return samples, columns
