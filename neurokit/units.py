@@ -112,3 +112,28 @@ def magnitude(q, unit: str, *, what: str = "value") -> np.ndarray:
 def same_dimensions(a: str, b: str) -> bool:
     """True if unit strings ``a`` and ``b`` measure the same kind of quantity."""
     return bool(fundamentalunits.have_same_dimensions(parse_unit(a), parse_unit(b)))
+
+
+# The one display-unit table: the unit a quantity of each dimension takes when it leaves a
+# backend or enters a parameter, whatever the backend (the schema's canonical units; time-valued
+# states and parameters in ms, the time coordinate alone in s).
+DISPLAY_UNITS = ("mV", "nA", "nS", "pF", "ms", "Hz", "Mohm", "uF/cm2", "S/cm2", "1")
+
+
+def display_unit(unit: str) -> str:
+    """The display unit of neurokit for a quantity in ``unit`` (same dimensions).
+
+    Parameters
+    ----------
+    unit : str
+        Any unit string (``"volt"``, ``"amp"``, ``"second"``, ``"mV"``...).
+
+    Returns
+    -------
+    str
+        One of :data:`DISPLAY_UNITS`, or ``unit`` itself where none has its dimensions.
+    """
+    for shown in DISPLAY_UNITS:
+        if same_dimensions(unit, shown):
+            return shown
+    return unit
