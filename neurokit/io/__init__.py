@@ -2,16 +2,19 @@
 
 :func:`load_recording` picks the reader from the file type:
 
-========================  ======================================  =============================
-path                      reader                                   stimulus_current
-========================  ======================================  =============================
-``*.abf``                 :func:`neurokit.io.abf.read_abf`         command waveform (sweepC)
-``*.nwb``                 :func:`neurokit.io.nwb.read_nwb`         stimulus series
-folder of ``*.ibw``       :func:`neurokit.io.igor.read_igor_folder` recorded current channel
-``*.ibw``                 :func:`neurokit.io.igor.read_igor`       ``current=`` file(s), if given
-``*.txt|dat|csv|tsv|asc`` :func:`neurokit.io.text.read_text`       current columns, if any
-``*.nc|h5|netcdf``        :func:`neurokit.schema.load`             as saved
-========================  ======================================  =============================
+=========================  ================================================  ==================
+path                       reader                                            stimulus_current
+=========================  ================================================  ==================
+``*.abf``                  :func:`neurokit.io.abf.read_abf`                  command waveform
+``*.nwb``                  :func:`neurokit.io.nwb.read_nwb`                  stimulus series
+folder of ``*.ibw``        :func:`neurokit.io.igor.read_igor_folder`         recorded channel
+``*.ibw``                  :func:`neurokit.io.igor.read_igor`                ``current=`` files
+``*.atf``, text "ATF"      :func:`neurokit.io.atf.read_atf`                  current columns
+``*.txt|dat|csv|tsv|asc``  :func:`neurokit.io.text.read_text`                current columns
+folder of text/ATF files   :func:`neurokit.io.sweep_files.read_text_folder`  current columns
+``*.nc|h5|netcdf``         :func:`neurokit.schema.load`                      as saved
+other suffixes of neo      :func:`neurokit.io.neo.read_neo`                  current channel
+=========================  ================================================  ==================
 
 Every reader returns ``membrane_potential`` (mV) over (``sweep``, ``time``), time in s, and
 provenance attrs (``source_file``, ``format``, ``sampling_interval_s``...), and raises
@@ -27,11 +30,9 @@ from pathlib import Path
 import xarray as xr
 
 from neurokit.errors import NeurokitError, RecordingError
-from neurokit.io._common import existing_path
+from neurokit.io._common import NETCDF_SUFFIXES, TEXT_SUFFIXES, existing_path
 
-TEXT_SUFFIXES = (".txt", ".dat", ".csv", ".tsv", ".asc")
-NETCDF_SUFFIXES = (".nc", ".h5", ".netcdf")
-SUFFIXES = (".abf", ".nwb", ".ibw") + TEXT_SUFFIXES + NETCDF_SUFFIXES
+SUFFIXES = (".abf", ".nwb", ".ibw", ".atf") + TEXT_SUFFIXES + NETCDF_SUFFIXES
 
 __all__ = ["load_recording", "write_nwb", "SUFFIXES"]
 
@@ -42,13 +43,16 @@ def load_recording(path: str | os.PathLike, **options) -> xr.Dataset:
     Parameters
     ----------
     path : path
-        An ``.abf``, ``.nwb``, ``.ibw``, text (``.txt``, ``.dat``, ``.csv``, ``.tsv``,
-        ``.asc``) or netCDF file, or a folder of ``.ibw`` waves.
+        An ``.abf``, ``.nwb``, ``.ibw``, ``.atf``, text (``.txt``, ``.dat``, ``.csv``,
+        ``.tsv``, ``.asc``) or netCDF file, a folder of ``.ibw`` waves or of per-sweep text
+        files, or a file of any other format neo reads (``.smr``, ``.wcp``, ``.rhd``...).
     **options
         Passed to the reader: ``channel=`` (ABF); ``current=`` (a current ``.ibw`` file or
         list, for a single voltage ``.ibw``), ``voltage=``/``current=`` (text in the file names
         of a folder's waves), ``voltage_unit=``, ``current_unit=``, ``time_unit=`` (Igor);
-        ``units=``, ``columns=`` (text).
+        ``units=``, ``columns=`` (text, and each file of a text folder); ``io=``,
+        ``io_options=``, ``voltage=``, ``current=`` (a channel, or ``False`` when no current
+        is needed), ``block=`` (neo).
 
     Returns
     -------
@@ -71,6 +75,10 @@ def load_recording(path: str | os.PathLike, **options) -> xr.Dataset:
     """
     path = existing_path(path)
     if path.is_dir():
+        from neurokit.io.sweep_files import read_text_folder, sweep_files
+
+        if sweep_files(path) and not any(path.glob("*.ibw")):
+            return read_text_folder(path, **options)
         from neurokit.io.igor import read_igor_folder
 
         return read_igor_folder(path, **options)
@@ -90,7 +98,11 @@ def load_recording(path: str | os.PathLike, **options) -> xr.Dataset:
         if isinstance(current, (str, os.PathLike)):
             current = [current]
         return read_igor([path], current, source=path, **options)
-    if suffix in TEXT_SUFFIXES:
+    if suffix == ".atf" or suffix in TEXT_SUFFIXES:
+        from neurokit.io.atf import is_atf, read_atf
+
+        if suffix == ".atf" or is_atf(path):
+            return read_atf(path, **options)
         from neurokit.io.text import read_text
 
         return read_text(path, **options)
@@ -103,8 +115,24 @@ def load_recording(path: str | os.PathLike, **options) -> xr.Dataset:
             raise
         except (OSError, ValueError) as exc:  # h5py/xarray on a file that is not netCDF
             raise RecordingError(f"{path}: cannot read netCDF file ({exc})") from None
+    from neurokit.io.neo import neo_suffixes, read_neo
+
+    try:
+        by_neo = neo_suffixes()
+    except RecordingError:  # neo is not installed: only neurokit's own formats
+        by_neo = ()
+    if suffix and suffix in by_neo:
+        return read_neo(path, **options)
     raise RecordingError(f"{path}: unknown recording type {suffix or '(no suffix)'!r}; "
-                         f"known: {', '.join(SUFFIXES)} or a folder of .ibw waves")
+                         f"known: {', '.join(SUFFIXES)}, a folder of .ibw waves or of "
+                         "per-sweep text files"
+                         + (f", or through neo: {', '.join(_shown(by_neo))}..." if by_neo else
+                            " (more formats with neo: pip install 'neurokit[neo]')"))
+
+
+def _shown(suffixes: tuple[str, ...]) -> list[str]:
+    # neo's own list holds numbered suffixes (.1 ... .32 of Axona) and ours: too long to read.
+    return [s for s in suffixes if s not in SUFFIXES and not s[1:].isdigit()]
 
 
 def write_nwb(ds: xr.Dataset, path: str | os.PathLike, **kwargs) -> Path:

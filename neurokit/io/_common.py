@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -13,6 +14,11 @@ from neurokit import schema
 from neurokit.errors import RecordingError, RecordingNotFoundError, UnitError
 from neurokit.units import convert, same_dimensions
 
+# File suffixes of the text readers (columns, ATF) and of saved datasets.
+TEXT_SUFFIXES = (".txt", ".dat", ".csv", ".tsv", ".asc")
+NETCDF_SUFFIXES = (".nc", ".h5", ".netcdf")
+_NUMBER_RUN = re.compile(r"(\d+)")
+
 
 def existing_path(path: str | os.PathLike) -> Path:
     """``path`` as a :class:`~pathlib.Path`, or :class:`RecordingNotFoundError` naming it."""
@@ -20,6 +26,28 @@ def existing_path(path: str | os.PathLike) -> Path:
     if not p.exists():
         raise RecordingNotFoundError(f"recording not found: {p}")
     return p
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key putting ``sweep2`` before ``sweep10`` (numbers compared as numbers)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in _NUMBER_RUN.split(name) if part)
+
+
+def even_interval(time_s: np.ndarray, source: str | os.PathLike, what: str = "time column") -> float:
+    """The sampling interval (s) of evenly spaced sample times ``time_s``.
+
+    Raises :class:`RecordingError` naming the file when the times are not evenly spaced
+    (steps differing by more than 0.1 %) or do not increase.
+    """
+    dt = np.diff(np.asarray(time_s, dtype=float))
+    if dt.size == 0:
+        raise RecordingError(f"{source}: {what} holds fewer than two samples")
+    interval = float(np.median(dt))
+    if not interval > 0 or np.max(np.abs(dt - interval)) > 1e-3 * interval:
+        raise RecordingError(f"{source}: {what} is not evenly spaced "
+                             f"(steps from {dt.min()} to {dt.max()} s)")
+    return interval
 
 
 def to_canonical(values, unit: str, canonical: str, *, what: str, source: str | os.PathLike):

@@ -8,6 +8,9 @@ in one line (``time (ms)  voltage (mV)  current (pA)``, brackets ``[ms]`` work t
 ``stimulus_current``) or, failing a name, by the dimension of its unit. Several voltage columns
 are several sweeps, paired in order with the current columns.
 
+The QSNMC 2007 competition layout, one unit per header line (``"s"``, ``"pA"``, ``"mV"``,
+quotes included) and then the columns in that order, is read by the units' dimensions.
+
 Without a header: column 1 is time, 2 voltage, 3 (if any) current, in ms, mV and pA unless
 ``units=`` says otherwise (the eFEL test-data layout); ``units_assumed`` then records it.
 """
@@ -23,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from neurokit.errors import RecordingError, UnitError
-from neurokit.io._common import existing_path, recording_dataset, to_canonical
+from neurokit.io._common import even_interval, existing_path, recording_dataset, to_canonical
 from neurokit.units import parse_unit, same_dimensions
 
 DEFAULT_UNITS = {"time": "ms", "voltage": "mV", "current": "pA"}
@@ -52,7 +55,24 @@ def _split(line: str) -> list[str]:
 def _split_header(line: str) -> list[str]:
     # Split on separators but keep "time (ms)" together: the unit in brackets belongs to its name.
     line = re.sub(r"\s*([\(\[])\s*", r"\1", line.strip())
-    return _split(line)
+    return [tok for tok in (t.strip("\"'") for t in _split(line)) if tok]
+
+
+def _units_per_line(lines: list[str], ncols: int) -> list[str] | None:
+    """The units of a header with one unit per line (the QSNMC layout), else None."""
+    if len(lines) < ncols:
+        return None
+    units = []
+    for line in lines[-ncols:]:
+        tokens = _split_header(line)
+        if len(tokens) != 1:
+            return None
+        try:
+            parse_unit(tokens[0])
+        except UnitError:
+            return None
+        units.append(tokens[0])
+    return units
 
 
 def _role(name: str, unit: str | None) -> str | None:
@@ -72,6 +92,9 @@ def _role(name: str, unit: str | None) -> str | None:
 
 def _parse_header(lines: list[str], ncols: int, path: Path) -> list[tuple[str, str | None]]:
     """(name, unit) per column from the header lines."""
+    per_line = _units_per_line(lines, ncols)
+    if per_line is not None:
+        return [("", unit) for unit in per_line]
     if len(lines) >= 2:
         names, units = _split_header(lines[-2]), _split_header(lines[-1])
         if len(names) == len(units) == ncols:
@@ -134,9 +157,11 @@ def read_text(
         if not stripped or stripped.startswith("#"):
             continue
         tokens = _split(stripped)
-        if not all(_is_number(t) for t in tokens):
+        bad = [k for k, t in enumerate(tokens, 1) if not _is_number(t)]
+        if bad:
             if rows:
-                raise RecordingError(f"{path}, line {lineno}: not a number in {stripped!r}")
+                raise RecordingError(f"{path}, line {lineno}: not a number in column {bad[0]} "
+                                     f"({tokens[bad[0] - 1]!r} in {stripped!r})")
             header.append(stripped)
             continue
         if rows and len(tokens) != len(rows[0]):
@@ -161,7 +186,7 @@ def read_text(
                              f"{len(unit_list)} units given")
     for i, (role, unit) in enumerate(zip(roles, unit_list)):
         if role not in ("time", "voltage", "current", "skip"):
-            name = spec[i][0]
+            name = " ".join(x for x in (spec[i][0], f"[{spec[i][1]}]" if spec[i][1] else "") if x)
             raise RecordingError(f"{path}: column {i + 1} ({name!r}) is neither time, voltage "
                                  "nor current; pass columns=")
         if role != "skip" and not unit:
@@ -177,11 +202,7 @@ def read_text(
         raise RecordingError(f"{path}: {len(iv)} voltage columns but {len(ic)} current columns")
     it = roles.index("time")
     t = to_canonical(data[:, it], unit_list[it], "s", what="time column", source=path)
-    dt = np.diff(t)
-    interval = float(np.median(dt))
-    if not interval > 0 or np.max(np.abs(dt - interval)) > 1e-3 * interval:
-        raise RecordingError(f"{path}: time column is not evenly spaced "
-                             f"(steps from {dt.min()} to {dt.max()} s)")
+    interval = even_interval(t, path)
     volts = np.stack([to_canonical(data[:, i], unit_list[i], "mV", what=f"column {i + 1}",
                                    source=path) for i in iv])
     amps = (np.stack([to_canonical(data[:, i], unit_list[i], "nA", what=f"column {i + 1}",
