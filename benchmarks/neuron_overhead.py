@@ -43,7 +43,8 @@ CASES = {
 
 
 def _ca1_model():
-    from neurokit.models.cell import CellModel, Morphology, Region
+    from neurokit.models.cell import CellModel, Region
+    from neurokit.models.morphology import Morphology
     from neurokit.params import Parameter
 
     return CellModel(

@@ -16,7 +16,9 @@ import numpy as np  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
 from neurokit.backends.neuron import NeuronSimulator  # noqa: E402
-from neurokit.models.cell import CellModel, Location, Morphology, Region, instantiate  # noqa: E402
+from neurokit.backends.neuron.build import instantiate  # noqa: E402
+from neurokit.models.cell import CellModel, Location, Region  # noqa: E402
+from neurokit.models.morphology import Morphology  # noqa: E402
 from neurokit.protocols import step_protocol  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

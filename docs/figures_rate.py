@@ -15,8 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from neurokit.backends.base import get_backend  # noqa: E402
-from neurokit.models.rate import (GaussianInput, JansenRit, PatternInput, Plasticity, RateNetwork,  # noqa: E402
-                                  WilsonCowan, synthetic_connectome)
+from neurokit.models.rate import JansenRit, WilsonCowan  # noqa: E402
+from neurokit.models.rate_networks import GaussianInput, PatternInput, Plasticity, RateNetwork  # noqa: E402
+from neurokit.models.rate_nodes import synthetic_connectome  # noqa: E402
 from neurokit.protocols import Protocol  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "figures"

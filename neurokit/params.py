@@ -14,7 +14,6 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import xarray as xr
-from scipy.stats import qmc
 
 from neurokit.errors import ParameterError
 from neurokit.rng import GOLDEN, mix64 as _splitmix
@@ -196,8 +195,12 @@ class ParameterSpace:
         if n < 1:
             raise ParameterError(f"number of samples must be positive, got {n}")
         if method == "sobol":
+            from scipy.stats import qmc  # 0.6 s to import: only when sampling
+
             u = qmc.Sobol(d, scramble=True, seed=seed).random(n)
         elif method == "lhs":
+            from scipy.stats import qmc
+
             u = qmc.LatinHypercube(d, seed=seed).random(n)
         elif method == "random":
             u = np.random.default_rng(seed).random((n, d))
@@ -278,12 +281,11 @@ def as_batch(params, space: ParameterSpace | None = None) -> xr.Dataset:
         if "sample" not in ds.dims:
             ds = ds.expand_dims("sample")
     elif isinstance(params, Mapping):
-        from brian2.units.fundamentalunits import Quantity
-
         data = {}
         for name, value in params.items():
             attrs = {}
-            if isinstance(value, Quantity):
+            # A Brian2 quantity (checked by module: plain numbers never import Brian2).
+            if type(value).__module__.startswith("brian2") and hasattr(value, "dim"):
                 if space is None:
                     raise ParameterError(f"parameter {name!r}: a quantity needs a parameter space to fix its unit")
                 unit = space[name].unit

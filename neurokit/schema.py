@@ -24,7 +24,6 @@ import functools
 import json
 import os
 import subprocess
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import numpy as np
 import xarray as xr
 
 from neurokit.errors import RecordingNotFoundError, SchemaError, UnitError
+from neurokit.files import atomic_path
 from neurokit.units import parse_unit
 
 DIMS = ("time", "sample", "sweep", "cell", "node", "population", "compartment", "iteration",
@@ -235,16 +235,9 @@ def save(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     :func:`load`.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     out = encode_bools(ds)
-    # A unique name beside the target (not mkstemp, whose 0600 mode would survive the rename).
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
+    with atomic_path(path) as tmp:
         out.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -9,6 +9,14 @@ import pytest
 
 matplotlib.use("Agg")
 
+# Property tests are derandomised in CI (where the CI env var is set): a fixed sequence of
+# examples and no example database, so a CI run never depends on what an earlier run found.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "data")
 

@@ -15,18 +15,21 @@ import click
               help="Where batches run: inprocess, processes, dask, or dask://host:port.")
 @click.option("--scheduler", default=None, metavar="ADDR",
               help="Dask scheduler address (tcp://host:8786); implies --executor dask.")
-@click.option("--resume", is_flag=True, help="Continue from the fit's last checkpoint.")
+@click.option("--resume", is_flag=True, help="Continue from the fit's last checkpoint (same fit specification).")
+@click.option("--trust", is_flag=True,
+              help="Allow the file to import Python code (a model or backend by 'module:attr').")
 @click.option("--output", type=click.Path(file_okay=False), default=None,
               help="Results folder (default: fits/results/NAME beside the fit file).")
 @click.option("--no-figure", is_flag=True, help="Skip the PNG report.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def command(fit_file, budget, seed, backend, workers, executor, scheduler, resume, output, no_figure, quiet):
+def command(fit_file, budget, seed, backend, workers, executor, scheduler, resume, trust, output, no_figure,
+            quiet):
     """Fit the model of FIT_FILE (TOML) to its recording; results under fits/results/NAME/."""
     from tqdm import tqdm
 
     from neurokit.fitting import Fitter, load_fit_config, write_report
 
-    cfg = load_fit_config(fit_file, budget=budget, seed=seed, backend=backend)
+    cfg = load_fit_config(fit_file, budget=budget, seed=seed, backend=backend, trust=trust)
     bar = None if quiet else tqdm(total=cfg.budget, unit="eval", dynamic_ncols=True,
                                   bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}")
 

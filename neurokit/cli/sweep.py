@@ -20,8 +20,10 @@ import click
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output .nc (netCDF) or .zarr (default: the file's output, else FILE.nc).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--trust", is_flag=True,
+              help="Allow the file to import Python code (a model or backend by 'module:attr').")
 def command(file: Path, executor: str | None, scheduler: str | None, workers: int | None,
-            chunk_size: int | None, output: Path | None, no_progress: bool) -> None:
+            chunk_size: int | None, output: Path | None, no_progress: bool, trust: bool) -> None:
     """Run the parameter sweep described in FILE (TOML) and write one dataset.
 
     The design's parameters become coordinates on `sample`; the same file runs on a laptop
@@ -29,7 +31,7 @@ def command(file: Path, executor: str | None, scheduler: str | None, workers: in
     """
     from neurokit.sweep import SweepSpec, run_sweep
 
-    spec = SweepSpec.from_toml(file)
+    spec = SweepSpec.from_toml(file, trust=trust)
     if chunk_size is not None:
         spec.execution["chunk_size"] = chunk_size
         spec.execution.pop("chunks", None)

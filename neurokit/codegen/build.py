@@ -4,6 +4,12 @@ The cache key hashes the source, the flags and the compiler's identity (its ``--
 so new parameter values (passed as arrays at run time) never trigger a rebuild, and a
 compiler upgrade does. Two processes building the same module at once do not corrupt the
 cache: each compiles into its own temporary file and renames it into place atomically.
+The key also covers the CPU's feature flags, since ``-march=native`` code built on one machine
+may not run on another that shares the cache folder.
+
+Each library ``<name>_<key>.so`` has its SHA-256 in ``<name>_<key>.so.sha256`` beside it,
+written after the library; a cached library whose hash is missing or differs (a build killed
+half-way, a truncated or edited file) is rebuilt instead of loaded.
 """
 
 from __future__ import annotations
@@ -18,10 +24,35 @@ import tempfile
 from pathlib import Path
 
 from neurokit.errors import CompilerError
+from neurokit.files import write_text
 
 DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fno-finite-math-only", "-fopenmp",
                   "-fPIC", "-shared", "-std=c11")
+#: Flags of the point-neuron kernels (:mod:`neurokit.codegen.targets.c`): full -ffast-math,
+#: since their divergence test reads exponent bits and needs no NaN/inf semantics; without
+#: -fno-finite-math-only glibc's headers declare its vector math at every width.
+KERNEL_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fopenmp", "-fPIC", "-shared", "-std=c11")
 CACHE_ENV = "NEUROKIT_CACHE_DIR"
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (``/proc/cpuinfo``; empty where that file does not exist)."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith(("flags", "Features")):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def kernel_cflags() -> tuple[str, ...]:
+    """:data:`KERNEL_CFLAGS` for this CPU: 512-bit vectors where it has AVX-512F (gcc prefers
+    256-bit ones on -march=native even there, and calls the 4-wide vector exp)."""
+    extra = ("-mprefer-vector-width=512",) if "avx512f" in cpu_flags() else ()
+    return KERNEL_CFLAGS + extra
 
 
 def cache_dir(kind: str = "c") -> Path:
@@ -55,7 +86,7 @@ def compiler_identity(compiler: str) -> str:
 
 def source_hash(source: str, flags, compiler: str) -> str:
     h = hashlib.sha256()
-    for part in (source, "\0".join(flags), compiler_identity(compiler)):
+    for part in (source, "\0".join(flags), compiler_identity(compiler), " ".join(sorted(cpu_flags()))):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
@@ -85,7 +116,7 @@ def compile_shared(source: str, name: str = "module", flags=DEFAULT_CFLAGS, libs
     key = source_hash(source, tuple(flags) + tuple(libs), compiler)
     folder = cache_dir(kind)
     target = folder / f"{name}_{key}.so"
-    if target.exists():
+    if _intact(target):
         return target
     with tempfile.TemporaryDirectory(dir=folder, prefix=f".build_{name}_") as tmp:
         src = Path(tmp) / f"{name}.c"
@@ -98,13 +129,40 @@ def compile_shared(source: str, name: str = "module", flags=DEFAULT_CFLAGS, libs
             kept.write_text(source)
             raise CompilerError(f"compiling generated module {name!r} failed: "
                                 f"{_first_error_line(proc.stderr, str(src))} (source kept at {kept})")
+        digest = file_hash(out)
         os.replace(out, target)  # atomic: a concurrent builder's identical file is replaced whole
+    write_text(_hash_path(target), digest + "\n")  # after the library: no hash, no trust
     return target
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 (hex) of the file at ``path``."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _hash_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _intact(target: Path) -> bool:
+    """True if ``target`` exists and matches the hash recorded beside it."""
+    try:
+        recorded = _hash_path(target).read_text().strip()
+        return bool(recorded) and file_hash(target) == recorded
+    except OSError:  # either file missing or unreadable: rebuild
+        return False
 
 
 @functools.lru_cache(maxsize=64)
 def _load(path: str) -> ctypes.CDLL:
-    return ctypes.CDLL(path)
+    try:
+        return ctypes.CDLL(path)
+    except OSError as exc:
+        raise CompilerError(f"cannot load compiled module {path!r}: {exc}") from None
 
 
 def load_library(path: Path) -> ctypes.CDLL:

@@ -106,7 +106,9 @@ class _Converter:
 
 
 def _make_group(model):
-    from brian2 import NeuronGroup
+    from neurokit.units import brian2_module
+
+    NeuronGroup = brian2_module().NeuronGroup
 
     refractory = model.refractory if model.refractory else False
     try:
@@ -290,7 +292,9 @@ def model_from_equations(equations: str, *, threshold: str | None = None, reset:
     EquationError
         If the equations do not parse.
     """
-    from brian2 import Equations
+    from neurokit.units import brian2_module
+
+    Equations = brian2_module().Equations
 
     from neurokit.models.point import PointModel
     from neurokit.params import Parameter

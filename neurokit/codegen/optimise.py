@@ -84,6 +84,62 @@ def _fewer_divisions(e: sympy.Basic) -> sympy.Basic:
         return e
 
 
+#: Functions through which a linear coefficient can be exactly zero for some states.
+_STEP_FUNCTIONS = {"int_", "sign", "floor", "ceiling", "clip", "where_", "Heaviside", "Piecewise"}
+
+
+def _may_vanish(e: sympy.Basic) -> bool:
+    """True if ``e`` holds a comparison or a step-like function (``int(v > E)``), so that it
+    can be exactly zero on a set of states of positive measure."""
+    if e.atoms(sympy.core.relational.Relational):
+        return True
+    return any(type(f).__name__ in _STEP_FUNCTIONS for f in e.atoms(sympy.Function))
+
+
+def _exprel(x: sympy.Basic) -> sympy.Basic:
+    from brian2.parsing.sympytools import str_to_sympy
+
+    return str_to_sympy("exprel(_x)").func(x)
+
+
+def _zero_safe_exponential_euler(statements: list[tuple[str, sympy.Basic]]) -> list[tuple[str, sympy.Basic]]:
+    """Rewrite Brian2's exponential-Euler update where its linear coefficient can vanish.
+
+    Brian2 writes ``_BA_x = B/A; _x = (x + _BA_x)*exp(A*dt) - _BA_x``, which is 0/0 -> NaN
+    wherever ``A`` is zero (``dv/dt = (E - v*int(v > E))/tau`` below ``E``), although the
+    step has the finite limit ``x + B*dt`` there. Where ``A`` holds a comparison or a step
+    function, the update becomes ``x + (A*x + B)*dt*exprel(A*dt)``: the same value in real
+    arithmetic, and ``exprel(0) = 1`` gives the limit. Smooth coefficients keep Brian2's form.
+    """
+    out = list(statements)
+    ba_defs: dict[str, sympy.Basic] = {}
+    dt = _sym("dt")
+    for k, (target, expr) in enumerate(statements):
+        if target.startswith("_BA_"):
+            ba_defs[target[4:]] = expr
+            continue
+        var = target[1:]
+        if not target.startswith("_") or var not in ba_defs:
+            continue
+        ba = ba_defs.pop(var)
+        s_var, s_ba = _sym(var), _sym(f"_BA_{var}")
+        terms = sympy.Add.make_args(expr)
+        if len(terms) != 2 or -s_ba not in terms:
+            continue
+        factors = sympy.Mul.make_args(terms[1] if terms[0] == -s_ba else terms[0])
+        exps = [f for f in factors if isinstance(f, sympy.exp)]
+        if len(exps) != 1 or sympy.Mul(*[f for f in factors if f is not exps[0]]) != s_var + s_ba:
+            continue
+        x = exps[0].args[0]  # A*dt
+        if not _may_vanish(x):
+            continue
+        b_dt = ba * x  # B*dt: sympy cancels A's factors (int_(v > E)**-1 * int_(v > E) -> 1)
+        if any(p.exp.is_negative and _may_vanish(p.base) for p in b_dt.atoms(sympy.Pow)):
+            continue  # A did not cancel: keep Brian2's form
+        out[k] = (target, s_var + (x * s_var + b_dt) * _exprel(x))
+    return out
+
+
 def _cse_ordered(assigns: list[tuple[str, sympy.Basic]], prefix: str) -> list[Assign]:
     """CSE over single-assignment statements, emitted in a valid order."""
     if not assigns:
@@ -114,6 +170,8 @@ def optimise(*, name, method, states, params, stimulus, statements, conditional,
              on_spike, initial, n_rand_step, n_rand_reset, source) -> ModelIR:
     """Assemble a :class:`ModelIR` from Brian2's statements (see the module docstring)."""
     state_names = [s.name for s in states]
+    if method == "exponential_euler":
+        statements = _zero_safe_exponential_euler(list(statements))
     current: dict[str, sympy.Basic] = {}
     ssa: list[tuple[str, sympy.Basic]] = []
     for k, (target, expr) in enumerate(statements):

@@ -7,9 +7,10 @@ a copy. Values inside are SI; recorded values are multiplied by a per-variable `
 
 Random numbers
 --------------
-Counter-based (splitmix64's finaliser on ``key + counter * golden``): draw ``k`` of step ``s``
-of neuron ``i`` depends only on the neuron's key, ``s`` and ``k``, so chunking a batch, the
-number of threads or the target never changes a sample's noise. Keys derive from
+The one counter-based generator of :mod:`neurokit.rng` (splitmix64's finaliser on ``key +
+counter * golden``): draw ``k`` of step ``s`` of neuron ``i`` depends only on the neuron's key,
+``s`` and ``k``, so chunking a batch, the number of threads or the target never changes a
+sample's noise. Keys (:func:`neurokit.rng.neuron_keys`) derive from
 :func:`neurokit.params.sample_seeds` (seed, sample), the sweep and the cell.
 """
 
@@ -19,43 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-#: Counter offset of the reset stream (draws made while applying resets).
-RESET_STREAM = np.uint64(1 << 62)
+from neurokit.rng import RESET_STREAM, mix64, neuron_keys, normal
+from neurokit.rng import u01 as uniform
 
-
-def mix64(z: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser on uint64 arrays (wrapping arithmetic, as in C)."""
-    z = np.asarray(z, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-def uniform(key: np.ndarray, counter) -> np.ndarray:
-    """Uniform draws in (0, 1] for each key at ``counter``."""
-    with np.errstate(over="ignore"):
-        z = mix64(key + np.uint64(counter) * GOLDEN)
-    return ((z >> np.uint64(11)).astype(np.float64) + 1.0) * (1.0 / 9007199254740992.0)
-
-
-def normal(key: np.ndarray, counter) -> np.ndarray:
-    """Standard normal draws (Box-Muller on the uniforms at 2*counter and 2*counter+1)."""
-    c = np.uint64(counter) * np.uint64(2)
-    u1 = uniform(key, c)
-    u2 = uniform(key, c + np.uint64(1))
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
-
-
-def neuron_keys(sample_seeds: np.ndarray, n_sweeps: int, n_cells: int = 1) -> np.ndarray:
-    """One key per flattened (sample, sweep, cell) neuron from per-sample seeds."""
-    seeds = np.asarray(sample_seeds, dtype=np.uint64)
-    local = np.arange(1, n_sweeps * n_cells + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        return mix64(seeds[:, None] + mix64(local * GOLDEN)[None, :]).ravel()
+#: The one generator (the C and CUDA twins are in :mod:`neurokit.codegen.rng`).
+__all__ = ["BatchInputs", "RawResult", "RESET_STREAM", "mix64", "neuron_keys", "normal", "uniform"]
 
 
 @dataclass

@@ -1,53 +1,158 @@
-"""Checkpoints: the whole state of a fit, written atomically after every generation.
+"""Checkpoints: the whole state of a fit, as data, written atomically after every generation.
 
-The state is a plain dict (optimiser object with its own random generator, history arrays,
-counters, phase), pickled. A write goes to a temporary file in the same folder, is flushed to
-disk, then renamed over the old checkpoint, so a fit killed at any moment (SIGKILL included)
-leaves either the previous or the new checkpoint, never a torn one.
+A checkpoint is two files beside each other: ``checkpoint.json`` (counters, phase, the
+optimiser's state with its random state, the fit's specification and its hash) and
+``checkpoint.<hash>.npz`` (every array: history, covariance matrices...), which the JSON names.
+Both are read without running any code (no pickle; ``np.load(allow_pickle=False)``).
+
+The arrays go first, under a new name; then the JSON is renamed over the old one; then
+arrays no longer named are removed (the newest two are kept for a reader racing the writer).
+A fit killed at any moment, SIGKILL included, leaves a consistent checkpoint.
+
+``--resume`` checks the specification hash (parameters, bounds, objectives, data files, seed,
+optimiser; not the budget) and refuses a checkpoint of another fit, saying what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
-import pickle
-import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from neurokit.errors import FitConfigError
+from neurokit.files import atomic_path, write_bytes
 
-FORMAT = 1
+FORMAT = 2
+NAME = "checkpoint.json"
+LEGACY = "checkpoint.pkl"
 
 
-def save_checkpoint(state: dict, path: str | os.PathLike) -> Path:
-    """Pickle ``state`` to ``path`` atomically (temp file, fsync, rename)."""
+def spec_hash(spec: dict) -> str:
+    """SHA-256 of a fit specification (canonical JSON)."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def _split(value, arrays: dict, key: str):
+    """``value`` with every ndarray replaced by a reference into ``arrays``."""
+    if isinstance(value, np.ndarray):
+        name = f"a{len(arrays)}"
+        arrays[name] = value
+        return {"__array__": name}
+    if isinstance(value, dict):
+        return {str(k): _split(v, arrays, f"{key}/{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_split(v, arrays, f"{key}/{i}") for i, v in enumerate(value)]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _join(value, arrays):
+    if isinstance(value, dict):
+        if set(value) == {"__array__"}:
+            return arrays[value["__array__"]]
+        return {k: _join(v, arrays) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_join(v, arrays) for v in value]
+    return value
+
+
+def save_checkpoint(state: dict, path: str | os.PathLike, spec: dict) -> Path:
+    """Write ``state`` (plain data and ndarrays) for the fit ``spec`` to ``path`` (the JSON
+    file; the arrays go beside it), atomically.
+
+    Parameters
+    ----------
+    state : dict
+        JSON types and ndarrays only (the optimiser as its ``to_state()``).
+    spec : dict
+        The fit's specification (:meth:`neurokit.config.fit.FitConfig.specification`).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"format": FORMAT, "state": state}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    arrays: dict[str, np.ndarray] = {}
+    tree = _split(state, arrays, "")
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    data = buf.getvalue()
+    npz = path.with_name(f"{path.stem}.{hashlib.sha256(data).hexdigest()[:16]}.npz")
+    write_bytes(npz, data)
+    payload = {"format": FORMAT, "spec_hash": spec_hash(spec), "spec": spec, "arrays": npz.name, "state": tree}
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=1, allow_nan=True))
+    keep = {npz.name, *_previous(path)}
+    for old in path.parent.glob(f"{path.stem}.*.npz"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    (path.parent / f".{path.stem}.previous").write_text(npz.name)
     return path
 
 
-def load_checkpoint(path: str | os.PathLike) -> dict:
-    """The state saved by :func:`save_checkpoint`.
+def _previous(path: Path) -> list[str]:
+    marker = path.parent / f".{path.stem}.previous"
+    return [marker.read_text().strip()] if marker.exists() else []
+
+
+def load_checkpoint(path: str | os.PathLike, spec: dict | None = None) -> dict:
+    """The state saved by :func:`save_checkpoint` (ndarrays back in place).
+
+    Parameters
+    ----------
+    spec : dict, optional
+        The current fit's specification: a checkpoint of another specification is refused.
 
     Raises
     ------
     FitConfigError
-        If there is no checkpoint at ``path`` or it was written by another format version.
+        No checkpoint, a pickle checkpoint of an older neurokit (never unpickled), another
+        format, or a checkpoint of another fit (the message says what changed).
     """
     path = Path(path)
+    legacy = path.with_name(LEGACY)
     if not path.exists():
+        if legacy.exists():
+            raise FitConfigError(f"{legacy}: a pickle checkpoint of an older neurokit; it is never loaded "
+                                 "(unpickling runs code). Delete it and start the fit again without --resume")
         raise FitConfigError(f"{path}: no checkpoint to resume from")
-    with open(path, "rb") as fh:
-        payload = pickle.load(fh)
+    try:
+        payload = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FitConfigError(f"{path}: not a neurokit checkpoint: {exc}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise FitConfigError(f"{path}: checkpoint of an unknown format; start the fit again without --resume")
-    return payload["state"]
+    if spec is not None and payload.get("spec_hash") != spec_hash(spec):
+        changes = describe_changes(payload.get("spec", {}), spec)
+        raise FitConfigError(f"{path}: the checkpoint belongs to another fit specification ({changes}); "
+                             "start again without --resume, or restore the fit file")
+    with np.load(path.parent / payload["arrays"], allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    return _join(payload["state"], arrays)
+
+
+def describe_changes(old: dict, new: dict) -> str:
+    """What differs between two fit specifications, in words (``seed 7 vs seed 1``)."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True):
+            continue
+        if key == "seed":
+            out.append(f"seed {a} in the checkpoint vs seed {b} now")
+        elif key == "parameters":
+            na, nb = [p[0] for p in a or []], [p[0] for p in b or []]
+            if na != nb:
+                out.append(f"parameter list changed ({', '.join(na)} -> {', '.join(nb)})")
+            else:
+                changed = [pa[0] for pa, pb in zip(a, b) if pa != pb]
+                out.append(f"bounds, unit, transform or start of {', '.join(changed)} changed")
+        elif key == "data" and isinstance(a, dict) and isinstance(b, dict):
+            parts = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+            what = "recording file contents" if parts == ["sha256"] else f"recording settings ({', '.join(parts)})"
+            out.append(f"{what} changed")
+        else:
+            out.append(f"{key} changed")
+    return "; ".join(out) or "unknown difference"

@@ -19,15 +19,16 @@ import numpy as np
 import xarray as xr
 from scipy.stats import qmc
 
-from neurokit.fitting.checkpoint import load_checkpoint, save_checkpoint
-from neurokit.fitting.config import FitConfig, load_fit_config
+from neurokit.fitting.checkpoint import LEGACY, load_checkpoint, save_checkpoint
+from neurokit.config.fit import FitConfig
+from neurokit.fitting.config import build_objective, load_fit_config
 from neurokit.fitting.evaluator import (Evaluator, load_recording, make_target, prepare_recording,
                                         with_holding_current)
-from neurokit.fitting.objectives import OBJECTIVES, WeightedSum
-from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser
+from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser, optimiser_from_state
 from neurokit.protocols import Protocol
 
 RESULTS_ROOT = "results"
+CHECKPOINT = "checkpoint.json"
 
 
 @dataclass
@@ -43,44 +44,13 @@ class Progress:
     eta_s: float
 
 
-def build_objective(config: FitConfig) -> WeightedSum:
-    """The weighted sum of the fit file's objectives, with units turned into numbers."""
-    from neurokit.fitting.config import _Reader
-
-    r = _Reader(config.path, config.text)
-    terms = []
-    seen: dict[str, int] = {}
-    for spec in config.objectives:
-        opts = dict(spec.options)
-        try:
-            if spec.kind == "gamma" and "delta" in opts:
-                opts["delta"] = r.quantity(opts["delta"], "s", spec.where + ("delta",), "delta")
-            if spec.kind == "timing" and "scale" in opts:
-                opts["scale"] = r.quantity(opts["scale"], "s", spec.where + ("scale",), "scale")
-            if spec.kind == "trace":
-                if "scale" in opts:
-                    opts["scale"] = r.quantity(opts["scale"], "mV", spec.where + ("scale",), "scale")
-                if "mask_spikes" in opts:
-                    opts["mask_spikes"] = r.bounds(opts["mask_spikes"], "s", spec.where + ("mask_spikes",),
-                                                   "mask_spikes")
-            obj = OBJECTIVES[spec.kind](**opts)
-        except TypeError as exc:
-            raise r.error(spec.where, f"objective {spec.kind!r}: {exc}") from None
-        n = seen.get(obj.name, 0)
-        seen[obj.name] = n + 1
-        if n:
-            obj.name = f"{obj.name}{n + 1}"
-        terms.append((obj, spec.weight))
-    return WeightedSum(terms)
-
-
 class Fitter:
     """Fits a model to a recording as a fit file describes.
 
     Parameters
     ----------
     config : FitConfig or path
-        The fit (see :mod:`neurokit.fitting.config`).
+        The fit (see :mod:`neurokit.config.fit`).
     workers : int
         Worker processes for simulation (1: in this process).
     output_dir : path, optional
@@ -146,7 +116,7 @@ class Fitter:
         """Load the recording, build protocols, targets and the evaluator."""
         cfg = self.cfg
         raw = load_recording(cfg.recording_path)
-        cfg.check_sweeps(raw.sizes["sweep"])
+        cfg.check_recording(raw.sizes["sweep"], _duration(raw))
         self.recording_ = prepare_recording(raw, cfg.window)
         full = Protocol.from_recording(self.recording_, dt=cfg.dt, seed=cfg.seed)
         self.protocol_ = full.replace(sampling_interval=cfg.sampling_interval, settle=cfg.settle)
@@ -187,6 +157,18 @@ class Fitter:
         return {"phase": "main", "generation": 0, "evaluations": 0, "optimiser": opt, "history": [],
                 "elapsed": 0.0, "seed": cfg.seed, "budget": cfg.budget, "name": cfg.name}
 
+    @staticmethod
+    def _as_data(state: dict) -> dict:
+        """The loop state as checkpoint data: the optimiser as its ``to_state()``."""
+        return {**state, "optimiser": state["optimiser"].to_state()}
+
+    def _restore(self, data: dict) -> dict:
+        """The loop state from checkpoint data (the optimiser rebuilt from its state)."""
+        state = dict(data)
+        state["optimiser"] = optimiser_from_state(data["optimiser"], CubeToUnbounded(self.cfg.space))
+        state["history"] = [{**h, "components": dict(h["components"])} for h in data["history"]]
+        return state
+
     def _cube_to_z(self, u: np.ndarray) -> np.ndarray:
         return CubeToUnbounded(self.cfg.space)(u)
 
@@ -217,9 +199,10 @@ class Fitter:
         if not hasattr(self, "evaluator_"):
             self.setup()
         cfg = self.cfg
-        ckpt = self.results_dir / "checkpoint.pkl"
-        if resume and ckpt.exists():
-            state = load_checkpoint(ckpt)
+        ckpt = self.results_dir / CHECKPOINT
+        spec = cfg.specification()
+        if resume and (ckpt.exists() or ckpt.with_name(LEGACY).exists()):
+            state = self._restore(load_checkpoint(ckpt, spec))
         else:
             state = self._initial_state()
         refine_budget = self._refine_budget()
@@ -246,7 +229,7 @@ class Fitter:
             state["evaluations"] += z.shape[0]
             state["elapsed"] = elapsed0 + time.perf_counter() - t_start
             if self.checkpoint:
-                save_checkpoint(state, ckpt)
+                save_checkpoint(self._as_data(state), ckpt, spec)
             if self.progress is not None:
                 spent = time.perf_counter() - t_start
                 rate = (state["evaluations"] - evals0) / spent if spent > 0 else 0.0
@@ -255,7 +238,7 @@ class Fitter:
                 self.progress(Progress(state["generation"], state["evaluations"], cfg.budget, best,
                                        state["phase"], rate, left / rate if rate > 0 else float("nan")))
         if self.checkpoint:
-            save_checkpoint(state, ckpt)
+            save_checkpoint(self._as_data(state), ckpt, spec)
         self.state_ = state
         self._finish(state, elapsed0 + time.perf_counter() - t_start)
         return self
@@ -339,6 +322,12 @@ class Fitter:
                            "score_plus": float(fp), "score_minus": float(fm)}
         self.sensitivity_ = out
         return out
+
+
+def _duration(recording: xr.Dataset) -> float:
+    """Length of a recording's sweeps in s (one sampling interval past the last sample)."""
+    t = np.asarray(recording["time"].values, dtype=float)
+    return float(t[-1] - t[0] + (t[1] - t[0])) if t.size > 1 else 0.0
 
 
 def _elite_correlations(z: np.ndarray, f: np.ndarray, d: int) -> np.ndarray:

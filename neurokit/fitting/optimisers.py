@@ -1,9 +1,10 @@
 """Ask/tell optimisers over the unbounded coordinates of a parameter space.
 
 Each :meth:`ask` returns a whole batch, shape ``(n, d)``, that one ``simulate`` call runs;
-:meth:`tell` takes the scores of that batch (lower is better). Every optimiser is a plain
-picklable object holding its own ``numpy.random.Generator``, so pickling it captures the whole
-state, random state included (see :mod:`neurokit.fitting.checkpoint`).
+:meth:`tell` takes the scores of that batch (lower is better). Every optimiser holds its own
+``numpy.random.Generator`` and writes its whole state, random state included, as plain data
+(:meth:`Optimiser.to_state`: numbers, lists, arrays), from which :func:`optimiser_from_state`
+rebuilds it exactly (see :mod:`neurokit.fitting.checkpoint`).
 
 - :class:`CMAES`: the ``cma`` package, optionally several independent "islands" (restarts run
   side by side, each with its own seed) asked for in one batch.
@@ -36,7 +37,7 @@ class _Randn:
 
 
 class CubeToUnbounded:
-    """Picklable map from points of the unit cube (n, d) to the unbounded coordinates of a
+    """Map from points of the unit cube (n, d) to the unbounded coordinates of a
     :class:`~neurokit.params.ParameterSpace` (log-spaced for log parameters)."""
 
     def __init__(self, space):
@@ -58,6 +59,10 @@ class Optimiser(ABC):
     @property
     @abstractmethod
     def batch_size(self) -> int: ...
+
+    @abstractmethod
+    def to_state(self) -> dict:
+        """The whole state between generations as plain data (JSON types and ndarrays)."""
 
 
 class CMAES(Optimiser):
@@ -84,7 +89,9 @@ class CMAES(Optimiser):
         x0 = np.atleast_2d(np.asarray(x0, dtype=float))
         if x0.shape[0] == 1 and islands > 1:
             x0 = np.repeat(x0, islands, axis=0)
-        self.islands = []
+        self.settings = {"x0": x0, "sigma0": float(sigma0), "popsize": int(popsize), "seed": int(seed),
+                         "options": dict(options or {})}
+        self.islands, self.rngs = [], []
         for k, start in enumerate(x0):
             rng = np.random.default_rng([int(seed), k])
             opts = {"popsize": int(popsize), "seed": int(seed) + k + 1, "randn": _Randn(rng),
@@ -93,6 +100,7 @@ class CMAES(Optimiser):
             opts.update(options or {})
             with contextlib.redirect_stdout(io.StringIO()):  # cma prints its banner on stdout
                 self.islands.append(cma.CMAEvolutionStrategy(list(start), float(sigma0), opts))
+            self.rngs.append(rng)
         self._pending: list[np.ndarray] | None = None
 
     @property
@@ -115,6 +123,52 @@ class CMAES(Optimiser):
     def covariances(self) -> list[np.ndarray]:
         """Each island's covariance matrix (sigma^2 C), unbounded coordinates."""
         return [es.sigma ** 2 * np.asarray(es.C) for es in self.islands]
+
+    def to_state(self) -> dict:
+        """Settings plus, per island, what cma's update reads: mean, sigma, C with its
+        eigendecomposition (B, D), evolution paths pc and ps, counters, the random state."""
+        islands = []
+        for es, rng in zip(self.islands, self.rngs):
+            sm, csa = es.sm, es.adapt_sigma
+            islands.append({
+                "mean": np.array(es.mean, dtype=float), "mean_old": np.array(getattr(es, "mean_old", es.mean), dtype=float),
+                "sigma": float(es.sigma), "C": np.array(sm.C, dtype=float), "B": np.array(sm.B, dtype=float),
+                "D": np.array(sm.D, dtype=float), "pc": np.array(es.pc, dtype=float),
+                "ps": np.array(csa.ps, dtype=float), "countiter": int(es.countiter),
+                "countevals": int(es.countevals), "itereigenupdated": int(es.itereigenupdated),
+                "ps_updated_iteration": int(csa._ps_updated_iteration),
+                "sampler": {"last_update": int(sm.last_update), "count_tell": int(sm.count_tell),
+                            "count_eigen": int(sm.count_eigen)},
+                "flatfit_iterations": int(es.fit.flatfit_iterations),
+                "fit_history": [float(f) for f in es.fit.hist],
+                "rng": rng.bit_generator.state})
+        return {"kind": "cmaes", "settings": {**self.settings, "islands": len(self.islands)}, "islands": islands}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "CMAES":
+        """The optimiser :meth:`to_state` wrote, in the same state (the next ask is the same)."""
+        from cma.utilities.utils import ElapsedWCTime
+
+        st = state["settings"]
+        opt = cls(np.asarray(st["x0"], dtype=float), st["sigma0"], st["popsize"], st["islands"], st["seed"],
+                  st["options"])
+        for es, rng, isl in zip(opt.islands, opt.rngs, state["islands"]):
+            if isl["countiter"] == 0:
+                continue  # nothing told yet: the fresh island is that state
+            es.timer = ElapsedWCTime()  # cma makes it on the first ask
+            es.mean, es.mean_old = np.array(isl["mean"], dtype=float), np.array(isl["mean_old"], dtype=float)
+            es.sigma = float(isl["sigma"])
+            es.sm.C, es.sm.B, es.sm.D = (np.array(isl[k], dtype=float) for k in ("C", "B", "D"))
+            for key, value in isl["sampler"].items():
+                setattr(es.sm, key, int(value))
+            es.pc, es.adapt_sigma.ps = np.array(isl["pc"], dtype=float), np.array(isl["ps"], dtype=float)
+            es.adapt_sigma._ps_updated_iteration = int(isl["ps_updated_iteration"])
+            es.countiter, es.countevals = int(isl["countiter"]), int(isl["countevals"])
+            es.itereigenupdated = int(isl["itereigenupdated"])
+            es.fit.flatfit_iterations = int(isl["flatfit_iterations"])
+            es.fit.hist[:] = list(isl["fit_history"])
+            rng.bit_generator.state = isl["rng"]
+        return opt
 
 
 class DifferentialEvolution(Optimiser):
@@ -139,6 +193,7 @@ class DifferentialEvolution(Optimiser):
         self.d, self.popsize = int(d), int(popsize)
         self.F, self.CR = float(mutation), float(crossover)
         self.to_unbounded = to_unbounded
+        self.seed = int(seed)
         self.rng = np.random.default_rng([int(seed), 7])
         self.pop = qmc.Sobol(self.d, scramble=True, seed=self.rng).random(self.popsize)
         self.scores = None
@@ -175,13 +230,27 @@ class DifferentialEvolution(Optimiser):
             self.scores[better] = scores[better]
         self._trial = None
 
+    def to_state(self) -> dict:
+        return {"kind": "de", "d": self.d, "popsize": self.popsize, "mutation": self.F, "crossover": self.CR,
+                "seed": self.seed, "pop": self.pop.copy(),
+                "scores": None if self.scores is None else self.scores.copy(), "rng": self.rng.bit_generator.state}
+
+    @classmethod
+    def from_state(cls, state: dict, to_unbounded) -> "DifferentialEvolution":
+        opt = cls(state["d"], to_unbounded, state["popsize"], state["mutation"], state["crossover"], state["seed"])
+        opt.pop = np.array(state["pop"], dtype=float)
+        opt.scores = None if state["scores"] is None else np.array(state["scores"], dtype=float)
+        opt.rng.bit_generator.state = state["rng"]
+        return opt
+
 
 class SobolSearch(Optimiser):
     """Random search over scrambled Sobol points of the unit cube, ``popsize`` per ask."""
 
     def __init__(self, d: int, to_unbounded, popsize: int = 64, seed: int = 0):
-        self.d, self.popsize = int(d), int(popsize)
+        self.d, self.popsize, self.seed = int(d), int(popsize), int(seed)
         self.to_unbounded = to_unbounded
+        self.drawn = 0
         self.sampler = qmc.Sobol(self.d, scramble=True, seed=np.random.default_rng([int(seed), 11]))
 
     @property
@@ -189,10 +258,23 @@ class SobolSearch(Optimiser):
         return self.popsize
 
     def ask(self) -> np.ndarray:
+        self.drawn += self.popsize
         return self.to_unbounded(self.sampler.random(self.popsize))
 
     def tell(self, z, scores) -> None:
         pass  # nothing adapts: the points were fixed by the seed
+
+    def to_state(self) -> dict:
+        return {"kind": "sobol", "d": self.d, "popsize": self.popsize, "seed": self.seed, "drawn": self.drawn}
+
+    @classmethod
+    def from_state(cls, state: dict, to_unbounded) -> "SobolSearch":
+        """The same scrambled sequence (from the seed), moved on past the points drawn."""
+        opt = cls(state["d"], to_unbounded, state["popsize"], state["seed"])
+        if state["drawn"]:
+            opt.sampler.fast_forward(int(state["drawn"]))
+        opt.drawn = int(state["drawn"])
+        return opt
 
 
 def local_refiner(starts: np.ndarray, sigma: float = 0.1, popsize: int = 12, seed: int = 0) -> CMAES:
@@ -215,3 +297,16 @@ def make_optimiser(method: str, d: int, to_unbounded, x0: np.ndarray, seed: int,
     if method == "sobol":
         return SobolSearch(d, to_unbounded, popsize=popsize * islands, seed=seed)
     raise FitConfigError(f"unknown optimiser {method!r}; use one of {', '.join(OPTIMISERS)}")
+
+
+def optimiser_from_state(state: dict, to_unbounded) -> Optimiser:
+    """The optimiser whose :meth:`Optimiser.to_state` gave ``state`` (``to_unbounded``: the
+    map of the fit's parameter space, which is not part of the state)."""
+    kind = state.get("kind")
+    if kind == "cmaes":
+        return CMAES.from_state(state)
+    if kind == "de":
+        return DifferentialEvolution.from_state(state, to_unbounded)
+    if kind == "sobol":
+        return SobolSearch.from_state(state, to_unbounded)
+    raise FitConfigError(f"checkpoint holds an optimiser of unknown kind {kind!r}")

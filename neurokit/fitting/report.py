@@ -12,29 +12,16 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from neurokit.files import write_text
 from neurokit.fitting.evaluator import make_target
 from neurokit.fitting.objectives import GAMMA_DELTA, gamma_factor, timing_error
 
 MASK = (-2e-3, 10e-3)  # s around each spike left out of the subthreshold RMS of spiking sweeps
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def reliability(spikes: np.ndarray, segments, delta: float = GAMMA_DELTA) -> float | None:
@@ -145,7 +132,7 @@ def write_report(fitter, out: Path | None = None, figure: bool = True) -> dict:
             "objective_terms": fitter.best_components_,
             "parameters": {k: {"value": v, "unit": units[k]} for k, v in fitter.best_params_.items()},
             "fixed": {k: {"value": float(v), "unit": _unit_of(cfg.model, k)} for k, v in cfg.fixed.items()}}
-    _atomic_text(out / "best_parameters.toml", tomli_w.dumps(best))
+    write_text(out / "best_parameters.toml", tomli_w.dumps(best))
 
     train_rows, train, train_sim = sweep_table(fitter, fitter.train_sweeps_)
     test_rows, test, test_sim = (sweep_table(fitter, fitter.test_sweeps_) if fitter.test_sweeps_
@@ -161,8 +148,8 @@ def write_report(fitter, out: Path | None = None, figure: bool = True) -> dict:
         "sensitivity": sens,
         "correlations": {"parameters": cfg.space.names, "matrix": np.round(fitter.correlations_, 3).tolist()},
     }
-    _atomic_text(out / "summary.json", json.dumps(summary, indent=1))
-    _atomic_text(out / "summary.md", summary_markdown(summary))
+    write_text(out / "summary.json", json.dumps(summary, indent=1))
+    write_text(out / "summary.md", summary_markdown(summary))
     if figure:
         write_figure(fitter, out, train_sim, test_sim)
     return summary

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from neurokit.models.network import (STDP, AllToAll, Delta, ExpConductance, ExpCurrent, FixedInDegree,
-                                     Network, PoissonInput, PoissonPopulation, Population, Probability,
-                                     Projection)
+from neurokit.models.network import Network, PoissonPopulation, Population
+from neurokit.models.synapses import (STDP, AllToAll, Delta, ExpConductance, ExpCurrent, FixedInDegree,
+                                      PoissonInput, Probability, Projection)
 from neurokit.models.point import HH, LIF
 
 

@@ -255,14 +255,5 @@ t_ref : second
     initial={"v": "E_L", "w": "0*amp", "theta": "V_T0"},
 )
 
+# The built-in point models by name (looked up through neurokit.models.registry).
 BUILTIN = {m.name: m for m in (LIF, ADEX, IZHIKEVICH, HH, GIF)}
-
-
-def get_point_model(name: str) -> PointModel:
-    """A built-in point model by name (``lif``, ``adex``, ``izhikevich``, ``hh``, ``gif``)."""
-    from neurokit.errors import ModelError
-
-    try:
-        return BUILTIN[name.lower()]
-    except KeyError:
-        raise ModelError(f"unknown point model {name!r}; built-in: {', '.join(BUILTIN)}") from None

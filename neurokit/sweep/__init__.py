@@ -1,5 +1,7 @@
-"""Parameter sweeps: a TOML file names a model, axes and a protocol; results are one dataset."""
+"""Parameter sweeps: a TOML file (:mod:`neurokit.config.sweep`) names a model, axes and a
+protocol; :func:`run_sweep` runs it and returns one dataset."""
 
-from neurokit.sweep.spec import Axis, SweepSpec, load, run_sweep, write
+from neurokit.config.sweep import Axis, SweepSpec
+from neurokit.sweep.run import load, run_sweep, write
 
 __all__ = ["Axis", "SweepSpec", "load", "run_sweep", "write"]

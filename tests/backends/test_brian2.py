@@ -15,8 +15,9 @@ from neurokit.backends.base import get_backend
 from neurokit.backends.brian2 import Brian2Simulator
 from neurokit.errors import BackendError, ModelError, ParameterError, ProtocolError
 from neurokit.models.benchmark_networks import brunel, coba, cuba, song_stdp
-from neurokit.models.network import (Delta, ExpCurrent, Network, OneToOne, Population, Projection,
-                                     SpikeSource, TripletSTDP, TsodyksMarkram)
+from neurokit.models.network import Network, Population, SpikeSource
+from neurokit.models.synapses import (Delta, ExpCurrent, OneToOne, Projection, TripletSTDP,
+                                      TsodyksMarkram)
 from neurokit.models.point import LIF
 from neurokit.protocols import Protocol, step_protocol
 
@@ -70,6 +71,21 @@ def test_point_batch_rejects_bad_input(numpy_sim):
         numpy_sim.simulate("lif", {}, proto)
     with pytest.raises(BackendError, match="unknown Brian2 target"):
         Brian2Simulator("gpu")
+
+
+def test_time_valued_state_comes_out_in_ms_and_time_in_s(numpy_sim):
+    from neurokit.codegen.frontend import model_from_equations
+
+    model = model_from_equations("dv/dt = (E - v)/tau + I_stim/C : volt\n"
+                                 "dage/dt = 1 : second\n"
+                                 "E : volt\ntau : second\nC : farad\nI_stim : amp",
+                                 defaults={"E": -0.07, "tau": 0.02, "C": 2e-10}, initial={"v": "E"},
+                                 name="aging")
+    proto = step_protocol([0.1], 0.0, 0.01, 0.01, DT, record=("membrane_potential", "age"))
+    ds = numpy_sim.simulate(model, {}, proto)
+    assert ds.age.attrs["units"] == "ms" and ds.membrane_potential.attrs["units"] == "mV"
+    np.testing.assert_allclose(ds.age.values[0, 0], ds.time.values * 1e3, atol=1e-9)
+    assert ds.time.values[-1] == pytest.approx(0.01 - DT)
 
 
 def test_registry_builds_the_backend_with_options():

@@ -110,16 +110,24 @@ def test_plain_equation_string_is_accepted():
     assert ds.membrane_potential.shape == (2, 1, 100)
 
 
-class _RateModel:
+class _SimulatesItself:
     def run_native(self, params, protocol, target, threads):
-        return xr.Dataset(attrs={"target": target, "threads": threads})
+        return xr.Dataset()
 
 
-def test_models_with_run_native_are_delegated_others_refused(proto):
-    out = NativeSimulator(target="numpy", threads=3).simulate(_RateModel(), {}, proto)
-    assert out.attrs == {"target": "numpy", "threads": 3}
+def test_rate_models_are_dispatched_by_kind_others_refused(proto):
+    from neurokit.models.rate import WilsonCowan
+    from neurokit.models.rate_networks import RateNetwork
+
+    p = Protocol([[]], duration=0.01, dt=1e-4, record=("activity",))
+    out = NativeSimulator(target="numpy", threads=3).simulate(WilsonCowan(), {}, p)
+    assert out.attrs["target"] == "numpy" and out.activity.dims == ("sample", "sweep", "time", "node")
+    net = NativeSimulator(target="c").simulate(RateNetwork(np.zeros((2, 2)), bias=[1.0, 2.0]), {}, p)
+    assert net.attrs["target"] == "c" and net.activity.shape == (1, 1, 100, 2)
     with pytest.raises(ModelError, match="int"):
         NativeSimulator().simulate(42, {}, proto)
+    with pytest.raises(ModelError, match="_SimulatesItself"):  # a run_native method is not a contract
+        NativeSimulator().simulate(_SimulatesItself(), {}, proto)
 
 
 def test_bad_settings_are_backend_errors():
@@ -128,11 +136,13 @@ def test_bad_settings_are_backend_errors():
             NativeSimulator(**kwargs)
 
 
-def test_without_a_compiler_auto_uses_numpy_and_c_raises(proto, monkeypatch):
+def test_without_a_compiler_auto_uses_numpy_and_c_raises(proto, monkeypatch, caplog):
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("CC", raising=False)
     sim = NativeSimulator(target="auto")
-    assert sim.resolved_target() == "numpy"
+    with caplog.at_level("WARNING", logger="neurokit.backends.native"):
+        assert sim.resolved_target() == "numpy"
+    assert "no C compiler" in caplog.text and "NumPy" in caplog.text
     ds = sim.simulate(model_from_equations("dv/dt = -v/tau : volt\ntau : second", name="nocc2",
                                            defaults={"tau": 0.01}), {}, Protocol([[]], duration=0.01, dt=1e-4))
     assert ds.attrs["target"] == "numpy"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
+import textwrap
 
 import numpy as np
 import pytest
@@ -13,13 +13,40 @@ import xarray as xr
 from neurokit import schema
 from neurokit.backends import get_backend
 from neurokit.errors import ModelError, ParameterError
-from neurokit.models.cell import (CellModel, Location, Morphology, Region, SectionSpec, Synapse,
-                                  VoltageClamp, ball_and_stick, single_compartment_hh)
+from neurokit.models.cell import (CellModel, Location, Region, Synapse, VoltageClamp, ball_and_stick,
+                                  single_compartment_hh)
+from neurokit.models.morphology import Morphology, SectionSpec
 from neurokit.models.point import LIF
 from neurokit.params import Parameter
 from neurokit.protocols import Protocol, Step, step_protocol
 
-pytestmark = pytest.mark.skipif(shutil.which("nrnivmodl") is None, reason="NEURON is not installed")
+# The only reason to skip: NEURON cannot be imported. Installed but broken (no nrnivmodl, say)
+# must fail, not skip.
+pytest.importorskip("neuron", reason="NEURON is not installed")
+
+# A test-only mechanism that makes a sample slow or stuck by sleeping, so the timeout tests do
+# not depend on how fast this machine simulates: sleep_ms is slept at every current evaluation
+# (at least twice per step), block_s once at initialisation.
+SLEEPER = textwrap.dedent("""
+    NEURON { SUFFIX nk_test_sleep NONSPECIFIC_CURRENT i RANGE sleep_ms, block_s }
+    UNITS { (mA) = (milliamp) }
+    PARAMETER { sleep_ms = 0 block_s = 0 }
+    ASSIGNED { i (mA/cm2) }
+    VERBATIM
+    #include <unistd.h>
+    ENDVERBATIM
+    INITIAL {
+    VERBATIM
+        if (block_s > 0) { sleep((unsigned int) block_s); }
+    ENDVERBATIM
+    }
+    BREAKPOINT {
+    VERBATIM
+        if (sleep_ms > 0) { usleep((useconds_t) (sleep_ms * 1000.0)); }
+    ENDVERBATIM
+        i = 0
+    }
+""")
 
 
 @pytest.fixture(scope="module")
@@ -142,17 +169,50 @@ def test_per_sample_errors_do_not_stop_the_batch(sim, hh_steps):
     assert _counts(ds, 0) == _counts(ds, 3)
 
 
-def test_timeout_marks_only_the_slow_sample():
+@pytest.fixture(scope="module")
+def sleepy_cell(tmp_path_factory):
+    """The HH compartment plus the sleeping mechanism, its sleep as free parameters."""
+    folder = tmp_path_factory.mktemp("sleeper")
+    (folder / "nk_test_sleep.mod").write_text(SLEEPER)
+    hh = single_compartment_hh()
+    soma = hh.regions[0]
+    return hh.replace(
+        name="sleepy_hh", mechanism_folders=(str(folder),),
+        regions=(Region("soma", soma.mechanisms + ("nk_test_sleep",), soma.values),),
+        parameters=hh.parameters + (Parameter("sleep_ms_nk_test_sleep.soma", "ms", (0.0, 100.0), 0.0),
+                                    Parameter("block_s_nk_test_sleep.soma", "s", (0.0, 3600.0), 0.0)))
+
+
+@pytest.mark.parametrize("processes", [False, True], ids=["in_process", "worker"])
+def test_timeout_marks_only_the_slow_sample(sleepy_cell, processes):
     from neurokit.backends.neuron import NeuronSimulator
 
-    # With CVode a resting cell takes huge steps and a tonically firing one (E_L = -40 mV)
-    # thousands of small ones: only the firing sample overruns.
-    proto = Protocol([[]], duration=100.0, dt=2.5e-5, sampling_interval=0.1)
-    with NeuronSimulator(cvode=True, timeout=5.0) as sim:
-        ds = sim.simulate(single_compartment_hh(), {"e_nk_leak.soma": [-65.0, -40.0, -65.0]}, proto)
+    # 8000 steps: the slow sample sleeps >= 2 ms per step (>= 16 s) against a 3 s timeout,
+    # whatever the CPU; a fast one runs in milliseconds, so only a 100-fold slowdown could
+    # make it overrun.
+    proto = Protocol([[]], duration=0.2, dt=2.5e-5, sampling_interval=1e-3)
+    with NeuronSimulator(timeout=3.0, processes=processes) as sim:
+        ds = sim.simulate(sleepy_cell, {"sleep_ms_nk_test_sleep.soma": [0.0, 1.0, 0.0]}, proto)
     assert list(ds.diverged.values) == [False, True, False]
-    assert "timeout" in str(ds.error.values[1])
+    assert str(ds.error.values[1]).startswith("timeout after 3 s")
+    assert (ds.error.values[[0, 2]] == "").all()
     assert np.isfinite(ds.membrane_potential.isel(sample=[0, 2]).values).all()
+
+
+def test_stuck_worker_is_killed_and_replaced(sleepy_cell):
+    from neurokit.backends.neuron import NeuronSimulator
+
+    # The stuck sample blocks inside NEURON's initialisation for an hour, where no timeout
+    # check can reach it: the pool kills its worker after 1.5 * timeout + 5 s and goes on.
+    proto = Protocol([[]], duration=0.01, dt=2.5e-5, sampling_interval=1e-3)
+    with NeuronSimulator(timeout=1.0, processes=True) as sim:
+        ds = sim.simulate(sleepy_cell, {"block_s_nk_test_sleep.soma": [0.0, 3600.0, 0.0]}, proto)
+        again = sim.simulate(sleepy_cell, {}, proto)  # the replacement worker runs
+    assert list(ds.diverged.values) == [False, True, False]
+    assert "was killed" in str(ds.error.values[1])
+    assert not again.diverged.any()
+    np.testing.assert_array_equal(ds.membrane_potential.isel(sample=0).values,
+                                  again.membrane_potential.isel(sample=0).values)
 
 
 def test_units_of_params_are_converted(sim, hh_steps):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-import time
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from neurokit.backends.neuron import mechanisms
 from neurokit.errors import CompilerError, ModelError
 
-pytestmark = pytest.mark.skipif(shutil.which("nrnivmodl") is None, reason="NEURON's nrnivmodl is not installed")
+# The only reason to skip: NEURON cannot be imported. Installed without a findable nrnivmodl
+# must fail, not skip.
+pytest.importorskip("neuron", reason="NEURON is not installed")
 
 EXPECTED = {"nk_na", "nk_kdr", "nk_kv1", "nk_kv3", "nk_km", "nk_ih", "nk_cahva", "nk_calva",
             "nk_sk", "nk_cad", "nk_leak", "nk_hh_traub"}
@@ -42,12 +46,13 @@ def test_builtin_set_defines_every_mechanism_once():
     assert all(path.suffix == ".mod" for path in names.values())
 
 
-def test_builtin_library_is_cached_by_content(builtin_library):
+def test_builtin_library_is_cached_by_content(builtin_library, tmp_path):
     assert builtin_library.exists() and builtin_library.name.startswith("libnrnmech")
-    t0 = time.perf_counter()
-    again = mechanisms.compile_mechanisms()
-    assert again == builtin_library
-    assert time.perf_counter() - t0 < 2.0  # a cache hit, no nrnivmodl run
+    assert mechanisms.compile_mechanisms() == builtin_library
+    # A cache hit runs no nrnivmodl: it works in a Python that cannot find one.
+    out = _python_in(tmp_path / "bin", "/nonexistent",
+                     "from neurokit.backends.neuron import mechanisms as m; print(m.compile_mechanisms())")
+    assert out == str(builtin_library)
 
 
 def test_changed_mod_file_gets_a_new_build(tmp_path):
@@ -93,3 +98,31 @@ def test_duplicate_mechanism_name_is_refused(tmp_path):
 def test_missing_folder_is_named(tmp_path):
     with pytest.raises(ModelError, match="does not exist"):
         mechanisms.mod_files([tmp_path / "nope"])
+
+
+def _python_in(folder: Path, path: str, code: str, link_nrnivmodl: bool = False) -> str:
+    """Run ``code`` with this Python started through a link in ``folder`` (its
+    ``sys.executable``, as a virtual environment's ``bin/python``) and ``PATH=path``; stdout."""
+    folder.mkdir(parents=True, exist_ok=True)
+    python = folder / "python"
+    if not python.exists():
+        python.symlink_to(sys.executable)
+    if link_nrnivmodl and not (folder / "nrnivmodl").exists():
+        found = mechanisms.find_nrnivmodl()
+        assert found is not None, "NEURON is importable but nrnivmodl cannot be found"
+        (folder / "nrnivmodl").symlink_to(found)
+    proc = subprocess.run([str(python), "-c", code], env={**os.environ, "PATH": path},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_nrnivmodl_is_found_beside_the_python_executable(tmp_path):
+    code = ("from neurokit.backends.neuron import NeuronSimulator as S, mechanisms as m; "
+            "print(m.find_nrnivmodl(), repr(S.unavailable_reason()), sep='|')")
+    venv_bin = tmp_path / "venv" / "bin"
+    found, reason = _python_in(venv_bin, "/usr/bin:/bin", code, link_nrnivmodl=True).split("|")
+    assert found == str(venv_bin / "nrnivmodl") and reason == "''"
+    # Neither beside the executable nor on PATH: unavailable, and the reason says why.
+    found, reason = _python_in(tmp_path / "bare", "/nonexistent", code).split("|")
+    assert found == "None" and "nrnivmodl" in reason

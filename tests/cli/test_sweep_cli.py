@@ -11,14 +11,15 @@ from neurokit import schema
 from neurokit.cli.main import cli, main
 
 SPEC = """
-model = "lif"
+[model]
+name = "lif"
 backend = "native"
 [design]
 method = "sobol"
 n = 8
 [parameters]
-g_L = { range = [5.0, 20.0] }
-V_th = { range = [-55.0, -45.0] }
+g_L = [5.0, 20.0]
+V_th = ["-55 mV", "-45 mV"]
 [protocol]
 steps = { amplitudes = [0.3], start = 0.01, stop = 0.05 }
 duration = 0.06
@@ -68,3 +69,12 @@ def test_sweep_command_reports_a_bad_file_in_one_line(tmp_path, capsys):
     assert err.startswith("error: ") and "tiny.toml" in err and "'gL'" in err
     assert main(["sweep", str(tmp_path / "missing.toml")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_sweep_command_imports_a_model_only_with_trust(tmp_path, capsys):
+    path = _spec(tmp_path)
+    path.write_text(path.read_text().replace('name = "lif"', 'name = "neurokit.models.point:LIF"'))
+    assert main(["sweep", str(path), "--no-progress"]) == 2
+    assert "needs trust" in capsys.readouterr().err
+    result = CliRunner().invoke(cli, ["sweep", str(path), "--no-progress", "--trust"])
+    assert result.exit_code == 0, result.output

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sympy
 import pytest
 
-from neurokit.codegen.targets.c import generate, step_body
+from neurokit.codegen.targets.c import generate
+from neurokit.codegen.targets.c_printer import step_body
 from neurokit.codegen.frontend import build_ir, model_from_equations
 from neurokit.errors import EquationError, ModelError
 from neurokit.models.point import ADEX, BUILTIN, GIF, HH, LIF

@@ -4,7 +4,7 @@ reference, or raise a neurokit error; they never crash the process."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from neurokit.backends.native import NativeSimulator
@@ -57,8 +57,15 @@ def test_malformed_equations_raise_neurokit_errors(case):
         pass  # a typed error naming the model is the expected outcome of bad text
 
 
+# A linear coefficient that is zero below E: Brian2's exponential Euler divides by it (B/A);
+# NumPy raised TypeError on -int(bool) and C marked both samples diverged (issue 17).
+ZERO_COEFFICIENT = ("dv/dt = (E - v*int(v > E) + I_stim*R)/tau : volt\ntau : second\nE : volt\n"
+                    "R : ohm\nI_stim : amp", None, "exponential_euler")
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(equations())
+@example(ZERO_COEFFICIENT)
 def test_random_equations_compile_and_match_reference(case):
     eq, threshold, method = case
     proto = Protocol([[]], duration=0.02, dt=1e-4, seed=3)
@@ -74,3 +81,16 @@ def test_random_equations_compile_and_match_reference(case):
     if not (c.diverged.any() or ref.diverged.any()):
         assert c.sizes["spike"] == ref.sizes["spike"]
         np.testing.assert_allclose(c.spike_time.values, ref.spike_time.values, atol=1.01e-4)
+
+
+def test_zero_linear_coefficient_stays_finite_and_targets_agree():
+    proto = Protocol([[]], duration=0.02, dt=1e-4, seed=3)
+    model = _model(*ZERO_COEFFICIENT, "zero_coefficient")
+    c = NativeSimulator(target="c", threads=1).simulate(model, {"E": [0.01, 0.02]}, proto)
+    ref = NativeSimulator(target="numpy").simulate(model, {"E": [0.01, 0.02]}, proto)
+    assert not c.diverged.any() and not ref.diverged.any()
+    np.testing.assert_allclose(c.membrane_potential.values, ref.membrane_potential.values, rtol=1e-9)
+    # below E, dv/dt = E/tau: v rises from E/2 at E/tau and then settles at E
+    v = c.membrane_potential.values[:, 0, :]
+    np.testing.assert_allclose(v[:, 1] - v[:, 0], [0.01 * 1e-4 / 0.01 * 1e3, 0.02 * 1e-4 / 0.01 * 1e3], rtol=1e-6)
+    np.testing.assert_allclose(v[:, -1], [10.0, 20.0], rtol=1e-6)

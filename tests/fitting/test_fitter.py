@@ -14,74 +14,18 @@ import numpy as np
 import pytest
 
 from neurokit.fitting import Fitter, load_fit_config, write_report
-from neurokit.fitting.checkpoint import load_checkpoint
+from neurokit.fitting.checkpoint import load_checkpoint, save_checkpoint
 from numpy_lif import TRUE_LIF
 
 HERE = Path(__file__).resolve().parent
 
-FIT = """\
-name = "lif_synth"
-seed = {seed}
-budget = {budget}
-
-[model]
-name = "lif"
-backend = "numpy_lif:NumpyLIF"
-dt = "0.1 ms"
-
-[model.fixed]
-t_ref = "2 ms"
-V_reset = "-60 mV"
-
-[parameters]
-C = [50, 400]
-g_L = {{ bounds = ["2 nS", "30 nS"], transform = "log" }}
-E_L = [-80, -55]
-V_th = [-60, -40]
-
-[recording]
-path = "{rec}"
-train = [0, 2, 4, 5]
-sampling_interval = "1 ms"
-
-[[objectives]]
-kind = "gamma"
-
-[[objectives]]
-kind = "count"
-
-[[objectives]]
-kind = "timing"
-
-[[objectives]]
-kind = "trace"
-mask_spikes = ["-2 ms", "10 ms"]
-scale = "5 mV"
-weight = 0.5
-
-[optimiser]
-method = "{method}"
-popsize = 16
-islands = 2
-refine = {{ fraction = 0.2, candidates = 2, sigma = 0.1 }}
-"""
+def _fit_file(fit_file, seed=1, budget=1000, method="cmaes"):
+    return fit_file(seed=seed, budget=budget, method=method)
 
 
-def _fit_file(tmp_path, rec, seed=1, budget=1000, method="cmaes", name="fit.toml"):
-    p = tmp_path / name
-    p.write_text(FIT.format(seed=seed, budget=budget, rec=rec, method=method))
-    return p
-
-
-@pytest.fixture(autouse=True)
-def _importable_backend(monkeypatch):
-    # the fit files name the test backend by import path
-    monkeypatch.syspath_prepend(str(HERE))
-
-
-def test_recovers_known_lif_parameters(tmp_path, lif_recording):
+def test_recovers_known_lif_parameters(tmp_path, fit_file):
     """Point-model granularity: the 4 free LIF parameters come back within 5 %."""
-    f = Fitter(_fit_file(tmp_path, lif_recording), checkpoint=False).fit()
+    f = Fitter(_fit_file(fit_file), checkpoint=False).fit()
     for name, value in f.best_params_.items():
         assert value == pytest.approx(TRUE_LIF[name], rel=0.05), (name, value)
     assert f.best_components_["gamma"] < 0.05 and f.best_components_["count"] == 0
@@ -94,8 +38,8 @@ def test_recovers_known_lif_parameters(tmp_path, lif_recording):
 
 
 @pytest.mark.parametrize("method", ["de", "sobol"])
-def test_other_optimisers_improve_and_are_repeatable(tmp_path, lif_recording, method):
-    path = _fit_file(tmp_path, lif_recording, budget=192, method=method)
+def test_other_optimisers_improve_and_are_repeatable(tmp_path, fit_file, method):
+    path = _fit_file(fit_file, budget=192, method=method)
     a = Fitter(path, checkpoint=False).fit()
     b = Fitter(path, checkpoint=False).fit()
     assert a.best_params_ == b.best_params_
@@ -103,16 +47,14 @@ def test_other_optimisers_improve_and_are_repeatable(tmp_path, lif_recording, me
     assert a.best_score_ <= first
 
 
-def test_resume_in_process_equals_uninterrupted(tmp_path, lif_recording):
-    path = _fit_file(tmp_path, lif_recording, budget=320)
+def test_resume_in_process_equals_uninterrupted(tmp_path, fit_file):
+    path = _fit_file(fit_file, budget=320)
     whole = Fitter(path, output_dir=tmp_path / "whole").fit()
     # stop after 4 generations by running with a smaller budget, then resume with the full one
     part_cfg = load_fit_config(path, budget=320)
     part = Fitter(part_cfg, output_dir=tmp_path / "part")
     part.setup()
     state = part._initial_state()
-    from neurokit.fitting.checkpoint import save_checkpoint
-
     for _ in range(4):
         opt = state["optimiser"]
         z = opt.ask()
@@ -121,7 +63,7 @@ def test_resume_in_process_equals_uninterrupted(tmp_path, lif_recording):
         state["history"].append({"z": z, "total": total, "components": comps, "phase": "main"})
         state["generation"] += 1
         state["evaluations"] += z.shape[0]
-    save_checkpoint(state, tmp_path / "part" / "checkpoint.pkl")
+    save_checkpoint(part._as_data(state), tmp_path / "part" / "checkpoint.json", part_cfg.specification())
     resumed = Fitter(part_cfg, output_dir=tmp_path / "part").fit(resume=True)
     assert resumed.best_params_ == whole.best_params_
     assert resumed.evaluations_ == whole.evaluations_
@@ -132,15 +74,15 @@ def _run_cli(args, env, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
 
 
-def test_sigkill_then_resume_gives_the_same_best(tmp_path, lif_recording):
-    path = _fit_file(tmp_path, lif_recording, budget=480)
+def test_sigkill_then_resume_gives_the_same_best(tmp_path, fit_file):
+    path = _fit_file(fit_file, budget=480)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
     common = ["--quiet", "--no-figure"]
     ref = _run_cli([str(path), *common, "--output", str(tmp_path / "ref")], env)
     out, _ = ref.communicate(timeout=300)
     assert ref.returncode == 0, out.decode()
 
-    ckpt = tmp_path / "killed" / "checkpoint.pkl"
+    ckpt = tmp_path / "killed" / "checkpoint.json"
     proc = _run_cli([str(path), *common, "--output", str(tmp_path / "killed")], env)
     deadline = time.time() + 120
     generation = 0
@@ -165,10 +107,10 @@ def test_sigkill_then_resume_gives_the_same_best(tmp_path, lif_recording):
     assert a["score"] == b["score"]
 
 
-def test_report_outputs(tmp_path, lif_recording):
+def test_report_outputs(tmp_path, fit_file):
     import xarray as xr
 
-    path = _fit_file(tmp_path, lif_recording, budget=96)
+    path = _fit_file(fit_file, budget=96)
     f = Fitter(path, output_dir=tmp_path / "out").fit()
     f.sensitivity()
     summary = write_report(f)
@@ -182,3 +124,32 @@ def test_report_outputs(tmp_path, lif_recording):
     assert best["parameters"]["g_L"]["unit"] == "nS"
     assert summary["train"]["data_spikes"] > 0 and summary["test"]["sweeps"] == [1, 3]
     assert json.loads((out / "summary.json").read_text())["evaluations"] == f.evaluations_
+
+
+def test_resume_refuses_a_checkpoint_of_another_fit(tmp_path, fit_file):
+    from neurokit.errors import FitConfigError
+
+    out = tmp_path / "out"
+    first = Fitter(fit_file(budget=64, seed=7), output_dir=out).fit()
+    assert json.loads((out / "checkpoint.json").read_text())["format"] == 2  # data, not pickle
+    with pytest.raises(FitConfigError, match="seed 7 in the checkpoint vs seed 1 now"):
+        Fitter(fit_file(budget=128, seed=1), output_dir=out).fit(resume=True)
+    other = fit_file(budget=128, seed=7, replace={"V_th = [-60, -40]\n": ""})
+    with pytest.raises(FitConfigError, match="parameter list changed"):
+        Fitter(other, output_dir=out).fit(resume=True)
+    resumed = Fitter(fit_file(budget=128, seed=7), output_dir=out).fit(resume=True)  # the budget may change
+    assert resumed.best_params_ == first.best_params_
+
+
+def test_a_pickle_checkpoint_is_never_loaded(tmp_path, fit_file):
+    from neurokit.errors import FitConfigError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    marker = tmp_path / "ran"
+    # a pickle that would create `marker` if it were ever unpickled
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    (out / "checkpoint.pkl").write_bytes(payload)
+    with pytest.raises(FitConfigError, match="pickle checkpoint .* never loaded"):
+        Fitter(fit_file(budget=64), output_dir=out).fit(resume=True)
+    assert not marker.exists()

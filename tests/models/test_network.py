@@ -7,9 +7,9 @@ import pytest
 
 from neurokit.errors import ModelError, ParameterError
 from neurokit.models.benchmark_networks import brunel, coba, cobahh, cuba, song_stdp
-from neurokit.models.network import (STDP, AllToAll, Delta, ExpConductance, ExpCurrent, FixedInDegree,
-                                     Network, OneToOne, Pairs, PoissonInput, PoissonPopulation,
-                                     Population, Probability, Projection)
+from neurokit.models.network import Network, PoissonPopulation, Population
+from neurokit.models.synapses import (STDP, AllToAll, Delta, ExpConductance, ExpCurrent, FixedInDegree,
+                                      OneToOne, Pairs, PoissonInput, Probability, Projection)
 from neurokit.models.point import HH, LIF
 
 

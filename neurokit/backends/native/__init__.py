@@ -1,5 +1,5 @@
 """The native backend: neurokit's own generated C, CUDA and NumPy code."""
 
-from neurokit.backends.native.point import NativeSimulator
+from neurokit.backends.native.simulator import NativeSimulator
 
 __all__ = ["NativeSimulator"]

@@ -1,5 +1,6 @@
-"""The ``native`` backend: point-neuron equations compiled to C (or run by the NumPy reference)
-for a whole batch of parameter sets and sweeps in one call.
+"""Point neurons on the ``native`` backend: equations compiled to C (or run by the NumPy
+reference, or CUDA) for a whole batch of parameter sets and sweeps in one call.
+:class:`~neurokit.backends.native.simulator.NativeSimulator` hands point models here.
 
 Example
 -------
@@ -15,6 +16,7 @@ Example
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 
@@ -26,11 +28,10 @@ from neurokit.backends.base import Simulator
 from neurokit.codegen import runtime
 from neurokit.codegen.frontend import build_ir, model_from_equations
 from neurokit.errors import BackendError, CompilerError, ModelError, ParameterError, ProtocolError, UnitError
-from neurokit.params import as_batch, sample_seeds
-from neurokit.units import parse_unit
+from neurokit.params import ParameterSpace, batch_columns, sample_seeds
+from neurokit.units import display_unit, parse_unit
 
-#: Units recorded state variables are reported in, by their SI unit inside the IR.
-DISPLAY_UNITS = {"V": "mV", "A": "nA", "S": "nS", "F": "pF", "s": "ms", "Hz": "Hz", "1": "1"}
+LOG = logging.getLogger("neurokit.backends.native")
 _DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start values
 
 
@@ -64,8 +65,8 @@ def _si_factor(unit: str, si_unit: str, what: str) -> float:
     return float(np.asarray(src)) / float(np.asarray(dst))
 
 
-class NativeSimulator(Simulator):
-    """Batches of point neurons through generated code.
+class PointSimulator(Simulator):
+    """Batches of point neurons through generated code (the options of the native backend).
 
     Parameters
     ----------
@@ -130,10 +131,14 @@ class NativeSimulator(Simulator):
             return self.target
         from neurokit.codegen.build import find_compiler
 
-        return "c" if find_compiler() else "numpy"
+        if find_compiler():
+            return "c"
+        LOG.warning("native: no C compiler found (set CC or put gcc/cc/clang on PATH); falling back "
+                    "to the slow NumPy reference target")
+        return "numpy"
 
     def supports(self, model) -> bool:
-        return hasattr(model, "equations") or hasattr(model, "run_native") or isinstance(model, str)
+        return hasattr(model, "equations") or isinstance(model, str)
 
     def _threads(self) -> int:
         if self.threads is not None:
@@ -157,10 +162,8 @@ class NativeSimulator(Simulator):
         if isinstance(model, str):
             model = model_from_equations(model)
         if not hasattr(model, "equations"):
-            if hasattr(model, "run_native"):
-                return model.run_native(params, protocol, target=self.resolved_target(), threads=self._threads())
             raise ModelError(f"native backend cannot simulate a {type(model).__name__}: "
-                             "it takes PointModel objects, equation strings, or models with run_native()")
+                             "it takes point models, equation strings and rate models")
         from neurokit.protocols import Protocol
 
         if not isinstance(protocol, Protocol):
@@ -176,8 +179,10 @@ class NativeSimulator(Simulator):
         if target == "c":
             try:
                 kernel = _c_kernel(ir)
-            except CompilerError:
+            except CompilerError as exc:
                 if self.target == "auto":
+                    LOG.warning("native: the C target is not available (%s); falling back to the "
+                                "slow NumPy reference for model %r", exc, getattr(model, "name", "custom"))
                     target, kernel = "numpy", _numpy_kernel(ir)
                 else:
                     raise
@@ -188,31 +193,18 @@ class NativeSimulator(Simulator):
 
     # -- inputs -----------------------------------------------------------------------------
     def _inputs(self, model, ir, params, protocol):
-        space = model.space
-        batch = as_batch(params, space)
-        n_s = int(batch.sizes.get("sample", 1))
-        samples = batch["sample"].values if "sample" in batch.coords else np.arange(n_s)
-        n_w = protocol.n_sweeps
-        n = n_s * n_w
-        values = {}
-        for p in model.parameters:
-            if p.name == ir.stimulus:
-                continue
-            if p.name in batch:
-                arr = np.broadcast_to(np.asarray(batch[p.name].values, dtype=float).reshape(-1), (n_s,))
-            elif p.default is not None:
-                arr = np.full(n_s, float(p.default))
-            else:
-                raise ParameterError(f"model {model.name!r}: parameter {p.name!r} has no value and no default")
-            values[p.name] = arr
-        si = {}
+        space = ParameterSpace([p for p in model.parameters if p.name != ir.stimulus])
+        declared = {p.name for p in space.parameters}
         for pv in ir.parameters:
-            if pv.name not in values:
+            if pv.name not in declared:
                 raise ParameterError(f"model {model.name!r}: the equations declare {pv.name!r} "
                                      "but the model lists no such parameter")
-            unit = space[pv.name].unit
-            factor = _si_factor(unit, pv.unit, f"parameter {pv.name!r} of model {model.name!r}")
-            si[pv.name] = np.repeat(values[pv.name] * factor, n_w)
+        samples, cols = batch_columns(params, space, units={pv.name: pv.unit for pv in ir.parameters},
+                                      what=f"model {model.name!r}")
+        n_s = samples.size
+        n_w = protocol.n_sweeps
+        n = n_s * n_w
+        si = {pv.name: np.repeat(cols[pv.name], n_w) for pv in ir.parameters}
         init = self._initial(model, ir, si, n)
         currents, rows = self._currents(model, ir, protocol, samples, n_s)
         # Seeds cost a SeedSequence per sample: only stochastic models need them.
@@ -262,7 +254,7 @@ class NativeSimulator(Simulator):
                 raise ProtocolError(f"cannot record {name!r}: model {model.name!r} has state variables "
                                     f"{', '.join(s for s in ir.state_names if s not in _DEFAULT_STATE)}")
             si_unit = ir.unit_of(var)
-            shown = "mV" if name == "membrane_potential" else DISPLAY_UNITS.get(si_unit, si_unit)
+            shown = "mV" if name == "membrane_potential" else display_unit(si_unit)
             record.append(var)
             scales.append(_si_factor(si_unit, shown, f"state variable {var!r}"))
         return record, scales
@@ -281,7 +273,7 @@ class NativeSimulator(Simulator):
             var = model.voltage if name == "membrane_potential" else name
             arr = raw.records[var].reshape(n_s, n_w, -1)
             si_unit = ir.unit_of(var)
-            units = "mV" if name == "membrane_potential" else DISPLAY_UNITS.get(si_unit, si_unit)
+            units = "mV" if name == "membrane_potential" else display_unit(si_unit)
             data[name] = xr.Variable(("sample", "sweep", "time"), arr, schema.attrs_for(name, units))
         counts = raw.spike_counts
         cap = raw.spike_steps.shape[1]

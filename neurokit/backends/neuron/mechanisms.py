@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -121,10 +122,24 @@ def _library_in(folder: Path) -> Path | None:
     return found[0] if found else None
 
 
+def find_nrnivmodl() -> str | None:
+    """Path of NEURON's ``nrnivmodl``, or None.
+
+    Looked up beside the running Python first (``Path(sys.executable).parent``: a virtual
+    environment's ``bin``, where pip puts it, even when that Python runs by full path with the
+    environment not activated), then on ``PATH``.
+    """
+    exe = Path(sys.executable).parent / ("nrnivmodl.exe" if os.name == "nt" else "nrnivmodl")
+    if exe.is_file() and os.access(exe, os.X_OK):
+        return str(exe)
+    return shutil.which("nrnivmodl")
+
+
 def _nrnivmodl() -> str:
-    exe = shutil.which("nrnivmodl")
+    exe = find_nrnivmodl()
     if exe is None:
-        raise CompilerError("nrnivmodl not found on PATH: install NEURON (pip install neuron)")
+        raise CompilerError(f"nrnivmodl not found beside {sys.executable} nor on PATH: install NEURON "
+                            f"(pip install neuron) in this Python's environment")
     return exe
 
 

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from neurokit.codegen import runtime
-from neurokit.codegen.targets.c import CPrinter, _names, _used_draws, reset_lines
+from neurokit.codegen.targets.c_printer import CPrinter, comment_text, names as c_names, reset_lines, used_draws
 from neurokit.codegen.ir import ModelIR
+from neurokit.codegen.rng import RNG_CUDA
 from neurokit.errors import BackendError, CompilerError
 
 DTYPES = {"float64": ("double", np.float64), "float32": ("float", np.float32)}
@@ -50,47 +51,25 @@ __device__ __forceinline__ real nk_timestep(real x, real dt) { return trunc((x +
 __device__ __forceinline__ real nk_clip(real x, real lo, real hi) { return fmin(fmax(x, lo), hi); }
 __device__ __forceinline__ real nk_sign(real x) { return (real)((x > (real)0) - (x < (real)0)); }
 
-/* The counter-based generator of the C and NumPy targets (splitmix64 finaliser). */
-__device__ __forceinline__ unsigned long long nk_mix(unsigned long long z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-__device__ __forceinline__ double nk_uniform(unsigned long long key, unsigned long long c) {
-    return ((double)(nk_mix(key + c * 0x9E3779B97F4A7C15ULL) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-}
-__device__ __forceinline__ double nk_normal(unsigned long long key, unsigned long long c) {
-    const double u1 = nk_uniform(key, 2 * c), u2 = nk_uniform(key, 2 * c + 1);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-}
-#define NK_RESET_STREAM (1ULL << 62)
-typedef unsigned long long uint64_t;
+""" + RNG_CUDA + r"""typedef unsigned long long uint64_t;
 """
 
 
 class CudaPrinter(CPrinter):
-    """The C printer with literals of the kernel's floating type (``f`` suffix in float32)."""
+    """The C printer with literals of the kernel's floating type (``f`` suffix in float32);
+    libm names stay unsuffixed (CUDA's C++ overloads them on float)."""
+
+    suffix_functions = False
 
     def __init__(self, names: dict[str, str], single: bool):
-        super().__init__(names)
-        self.single = single
+        super().__init__(names, single=single)
 
     def _lit(self, x: float) -> str:
         if np.isnan(x):
             return "(NK_INF - NK_INF)"
         if np.isinf(x):
             return "NK_INF" if x > 0 else "(-NK_INF)"
-        text = repr(float(x))
-        return f"{text}f" if self.single else text
-
-    def _print_Float(self, expr):
-        return self._lit(float(expr))
-
-    def _print_Integer(self, expr):
-        return self._lit(float(int(expr)))
-
-    def _print_Rational(self, expr):
-        return self._lit(float(expr))
+        return super()._lit(x)
 
 
 def generate(ir: ModelIR, dtype: str = "float64") -> str:
@@ -100,10 +79,10 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
     ctype = DTYPES[dtype][0]
     single = dtype == "float32"
     S, P = ir.state_names, ir.parameter_names
-    names = _names(ir)
+    names = c_names(ir)  # also validates every name printed below
     pr = CudaPrinter(names, single)
     L = [PRELUDE.replace("REAL_T", ctype),
-         f"/* model {ir.name!r}, method {ir.method!r}, {dtype}; IR digest {ir.digest()} */",
+         f"/* model {comment_text(ir.name)}, method {comment_text(ir.method)}, {dtype}; IR digest {ir.digest()} */",
          'extern "C" __global__ void nk_run(',
          "    const long long n, const long long n_steps, const long long n_settle, const long long every,",
          "    const real dt, real* __restrict__ state, const real* __restrict__ param,",
@@ -137,9 +116,9 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
     L += ["        }"]
     if ir.stimulus:
         L.append("        const real I_stim = rel >= 0 ? currents[rel * n_rows + row] : (real)0;")
-    for k, _ in _used_draws([a.expr for a in ir.step], "_rand_"):
+    for k, _ in used_draws([a.expr for a in ir.step], "_rand_"):
         L.append(f"        const real r_u{k} = (real)nk_uniform(key, (unsigned long long)s * {ir.n_rand_step} + {k});")
-    for k, _ in _used_draws([a.expr for a in ir.step], "_randn_"):
+    for k, _ in used_draws([a.expr for a in ir.step], "_randn_"):
         L.append(f"        const real r_n{k} = (real)nk_normal(key, (unsigned long long)s * {ir.n_rand_step} + {k});")
     L += [f"        const real k_{a.target} = {pr.doprint(a.expr)};" for a in ir.step]
     ok = " && ".join(f"isfinite(k_{o.value})" for o in ir.outputs) or "1"

@@ -14,6 +14,7 @@ from sympy.printing.numpy import NumPyPrinter
 
 from neurokit.codegen import runtime
 from neurokit.codegen.ir import ModelIR
+from neurokit.expressions import check_identifier
 
 
 class _Printer(NumPyPrinter):
@@ -50,6 +51,12 @@ def _exprel(x):
         return np.where(np.abs(x) < 1e-16, 1.0, np.where(x > 717, np.inf, np.expm1(x) / x))
 
 
+def _trunc(x):
+    # Brian2's int(): a number, also of a comparison (np.trunc keeps booleans boolean, and
+    # -True is a TypeError in NumPy).
+    return np.trunc(np.asarray(x, dtype=float))
+
+
 def _timestep(x, dt):
     return np.trunc((x + 1e-3 * dt) / dt)
 
@@ -60,7 +67,7 @@ NAMESPACE = {
     "acos": np.arccos, "atan": np.arctan, "arcsin": np.arcsin, "arccos": np.arccos,
     "arctan": np.arctan, "abs": np.abs, "sign": np.sign, "ceil": np.ceil, "floor": np.floor,
     "ceiling": np.ceil, "clip": np.clip, "exprel": _exprel, "expm1": np.expm1, "log1p": np.log1p,
-    "int_": np.trunc, "timestep": _timestep, "where_": lambda c, a, b: np.where(c, a, b),
+    "int_": _trunc, "timestep": _timestep, "where_": lambda c, a, b: np.where(c, a, b),
     "power": np.power, "logical_and": np.logical_and, "logical_or": np.logical_or,
     "logical_not": np.logical_not, "greater": np.greater, "greater_equal": np.greater_equal,
     "less": np.less, "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
@@ -84,8 +91,13 @@ class NumpyKernel:
     """Python functions generated from an IR: invariants, one step, the spike statements."""
 
     def __init__(self, ir: ModelIR):
+        # The names become Python parameters of exec'd functions: only plain identifiers.
+        for name in (*ir.state_names, *ir.parameter_names, *([ir.stimulus] if ir.stimulus else [])):
+            check_identifier(name, "state, parameter or stimulus name")
         self.ir = ir
-        ins = ir.state_names + ir.parameter_names + ["t", "dt", "I_stim"]
+        self.stim = ir.stimulus or "I_stim"
+        # the stimulus under its own name (``I_stim`` for point models; rate nodes use ``inp``)
+        ins = ir.state_names + ir.parameter_names + ["t", "dt", self.stim]
         ins += [f"_rand_{k}" for k in range(ir.n_rand_step)] + [f"_randn_{k}" for k in range(ir.n_rand_step)]
         inv_names = [a.target for a in ir.invariants]
         self.inv_fn, _ = _function("invariants", ir.parameter_names + ["dt"],
@@ -131,7 +143,7 @@ class NumpyKernel:
                 draws[f"_rand_{k}"] = runtime.uniform(keys, counter)
                 draws[f"_randn_{k}"] = runtime.normal(keys, counter)
             with np.errstate(all="ignore"):
-                values, cond = self.step_fn(**state, **params, t=t, dt=inp.dt, I_stim=current, **draws, **inv)
+                values, cond = self.step_fn(**state, **params, t=t, dt=inp.dt, **{self.stim: current}, **draws, **inv)
             new = {}
             for out, value in zip(ir.outputs, values):
                 new[out.state] = np.where(dead, state[out.state], np.broadcast_to(value, (n,)).astype(float))

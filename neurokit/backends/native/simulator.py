@@ -1,0 +1,45 @@
+"""The ``native`` backend's simulator: one entry point that dispatches by model kind to the
+point-neuron runner (:mod:`.point`), node networks (:mod:`.rate`) or rate networks
+(:mod:`.rate_network`)."""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from neurokit.backends.native.point import LOG, PointSimulator
+from neurokit.errors import CompilerError, ProtocolError
+from neurokit.models.rate_networks import RateNetwork
+from neurokit.models.rate_nodes import NodeNetwork
+
+
+class NativeSimulator(PointSimulator):
+    """neurokit's own generated code for point neurons and rate models (options: see
+    :class:`~neurokit.backends.native.point.PointSimulator`; rate models run on the CPU
+    targets, ``"c"`` or ``"numpy"``, whatever ``device`` says)."""
+
+    def supports(self, model) -> bool:
+        return isinstance(model, (NodeNetwork, RateNetwork)) or super().supports(model)
+
+    def simulate(self, model, params, protocol) -> xr.Dataset:
+        """Simulate ``model`` for every sample of ``params`` and every sweep of ``protocol``
+        (datasets: see :mod:`.point`, :mod:`.rate`, :mod:`.rate_network`)."""
+        if not isinstance(model, (NodeNetwork, RateNetwork)):
+            return super().simulate(model, params, protocol)
+        from neurokit.protocols import Protocol
+
+        if not isinstance(protocol, Protocol):
+            raise ProtocolError(f"native: protocol must be a neurokit Protocol, got {type(protocol).__name__}")
+        if isinstance(model, NodeNetwork):
+            from neurokit.backends.native.rate import simulate_nodes as run
+        else:
+            from neurokit.backends.native.rate_network import simulate_network as run
+        target = self.resolved_target()
+        if target == "c":
+            try:
+                return run(model, params, protocol, "c", self._threads())
+            except CompilerError as exc:
+                if self.target != "auto":
+                    raise
+                LOG.warning("native: the C target is not available (%s); falling back to the slow "
+                            "NumPy reference for model %r", exc, model.name)
+        return run(model, params, protocol, "numpy", self._threads())

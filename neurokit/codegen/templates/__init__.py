@@ -1,0 +1,2 @@
+"""C templates that wrap code printed from the IR: the delayed-coupling loop of node networks
+(:mod:`.delayed_coupling`) and the rate-network loop with learning rules (:mod:`.rate_network`)."""

@@ -1,0 +1,225 @@
+"""The ``[model]`` table shared by fit and sweep files.
+
+::
+
+    [model]
+    granularity = "point"        # point | rate | cell (default: the built-in model's own)
+    name = "gif"                 # a built-in model, or "package.module:attr" (needs trust)
+    backend = "native"           # a registered backend, or "package.module:Class" (needs trust)
+    backend_options = { threads = 1 }
+    options = { area = 20000.0 } # builder arguments (rate-model classes, cell builders)
+    dt = "0.1 ms"                # integration step
+    mechanisms = "my_mods/"      # a folder of NMODL files to compile (needs trust)
+
+    [model.fixed]                # values of parameters that are not varied
+    t_ref = "2 ms"
+
+A point model may also be written out in Brian2 syntax (``equations``, ``threshold``,
+``reset``, ``refractory``, ``initial``, ``method``): that is data (parsed, never run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from neurokit.config.reader import Reader
+from neurokit.errors import NeurokitError
+from neurokit.params import Parameter
+
+MODEL_KEYS = {"granularity", "name", "backend", "dt", "fixed", "options", "backend_options", "settle",
+              "equations", "threshold", "reset", "refractory", "initial", "method", "mechanisms"}
+_CANONICAL = {"siemens": "nS", "farad": "pF", "volt": "mV", "second": "ms", "amp": "pA", "hertz": "Hz",
+              "1": "1", "ohm": "Mohm"}
+# Physical range by dimension: a time or a capacitance cannot be negative.
+_NON_NEGATIVE = ("s", "pF", "uF/cm2")
+
+
+@dataclass
+class ModelSection:
+    """A read ``[model]`` table: the model object and what goes with it (values in the
+    model's units; ``dt`` and ``settle`` in s)."""
+
+    name: str
+    granularity: str
+    model: Any
+    backend: str
+    backend_options: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)
+    dt: float | None = None
+    settle: float = 0.0
+    mechanisms: Path | None = None
+
+    @property
+    def parameters(self) -> dict[str, Parameter]:
+        return {p.name: p for p in model_parameters(self.model)}
+
+
+def model_parameters(model) -> list[Parameter]:
+    """The declared parameters of any model (a point model's tuple, a space's list)."""
+    params = getattr(model, "parameters", None)
+    if params is None and hasattr(model, "space"):
+        params = model.space.parameters
+    return [p for p in (params or ()) if isinstance(p, Parameter)]
+
+
+def check_physical(r: Reader, p: Parameter, value: float, where: tuple) -> float:
+    """``value`` of parameter ``p``, refused when outside its physical range (a negative time
+    or capacitance; a non-positive value of a log-scaled quantity such as a density)."""
+    from neurokit.units import same_dimensions
+
+    for unit in _NON_NEGATIVE:
+        try:
+            kind = same_dimensions(p.unit, unit)
+        except NeurokitError:
+            kind = False
+        if kind and value < 0:
+            raise r.error(where, f"parameter {p.name!r} = {value:g} {p.unit} is out of its physical range "
+                                 f"(a {'time' if unit == 's' else 'capacitance'} cannot be negative)")
+    if p.transform == "log" and value <= 0:
+        raise r.error(where, f"parameter {p.name!r} = {value:g} {p.unit} is out of its physical range (> 0)")
+    return value
+
+
+def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None = None,
+               free: dict | None = None) -> ModelSection:
+    """Read the ``[model]`` table of ``raw`` (see the module docstring).
+
+    ``free`` is the file's ``[parameters]`` table (the parameters a model written in the file
+    must declare). Importing user code happens only with ``trust``.
+    """
+    m = raw.get("model")
+    if not isinstance(m, dict) or "name" not in m:
+        raise r.error(("model",), "a [model] table with a 'name' is needed")
+    r.keys(m, MODEL_KEYS, ("model",), "[model]")
+    name = r.string(m["name"], ("model", "name"), "model name")
+    granularity = m.get("granularity")
+    if granularity is not None:
+        r.string(granularity, ("model", "granularity"), "granularity")
+    options = r.keys(m.get("options", {}), set(m.get("options", {})), ("model", "options"), "[model] options")
+    if "equations" in m:
+        model = _point_model_in_file(r, m, free or {})
+        granularity = "point"
+    else:
+        model, granularity = _resolve(r, name, granularity, options, trust)
+    backend = m.get("backend", default_backend or ("native" if granularity in ("point", "rate") else "neuron"))
+    backend = r.string(backend, ("model", "backend"), "backend")
+    if ":" in backend:
+        r.need_trust(trust, ("model", "backend"), f"backend {backend!r} (a Python class by import path)")
+    mechanisms = None
+    if "mechanisms" in m:
+        folder = r.string(m["mechanisms"], ("model", "mechanisms"), "mechanisms")
+        r.need_trust(trust, ("model", "mechanisms"), f"mechanism folder {folder!r} (NMODL compiled to C)")
+        mechanisms = (r.path.parent / folder).resolve()
+        if not mechanisms.is_dir():
+            raise r.error(("model", "mechanisms"), f"mechanism folder {str(mechanisms)!r} does not exist")
+    section = ModelSection(name=name, granularity=granularity, model=model, backend=backend,
+                           backend_options=r.keys(m.get("backend_options", {}), set(m.get("backend_options", {})),
+                                                  ("model", "backend_options"), "[model] backend_options"),
+                           mechanisms=mechanisms)
+    if "dt" in m:
+        section.dt = r.quantity(m["dt"], "s", ("model", "dt"), "dt")
+        if not section.dt > 0:
+            raise r.error(("model", "dt"), f"dt must be positive, got {section.dt:g} s")
+    section.settle = r.quantity(m.get("settle", 0.0), "s", ("model", "settle"), "settle")
+    if section.settle < 0:
+        raise r.error(("model", "settle"), f"settle must be >= 0, got {section.settle:g} s")
+    params = section.parameters
+    fixed = m.get("fixed", {})
+    r.keys(fixed, set(fixed), ("model", "fixed"), "[model.fixed]")
+    for key, value in fixed.items():
+        where = ("model", "fixed", key)
+        if key not in params:
+            raise r.error(where, f"unknown parameter {key!r} of model {name!r}; known: {', '.join(params)}")
+        v = r.quantity(value, params[key].unit, where, f"parameter {key!r}")
+        section.fixed[key] = check_physical(r, params[key], v, where)
+    return section
+
+
+def _resolve(r: Reader, name: str, granularity: str | None, options: dict, trust: bool):
+    from neurokit.models import registry
+
+    try:
+        if ":" in name:
+            r.need_trust(trust, ("model", "name"), f"model {name!r} (Python code by import path)")
+            model = registry.import_model(name, options)
+            return model, granularity or _granularity(model)
+        model = registry.get_model(name, granularity, options)
+        return model, granularity or registry.granularity_of(name)
+    except NeurokitError as exc:
+        where = ("model", "options") if options and "options" in str(exc) else ("model", "name")
+        raise r.error(where, str(exc)) from None
+
+
+def _granularity(model) -> str:
+    """The granularity of a model imported from user code, from its type."""
+    kind = type(model).__name__
+    return {"PointModel": "point", "CellModel": "cell", "Network": "network"}.get(kind, "rate")
+
+
+def _point_model_in_file(r: Reader, m: dict, free: dict):
+    """A point model written in the file: Brian2 equations declaring every parameter
+    (``a : siemens``), threshold, reset, refractory, initial values. Parameters take the
+    canonical unit of their dimension (nS, pF, mV, ms, pA); free ones get the file's bounds,
+    the others need a value in ``[model.fixed]``."""
+    from neurokit.models.point import STIMULUS, PointModel
+
+    if m.get("granularity", "point") != "point":
+        raise r.error(("model", "equations"), "equations in a file define point models only")
+    fixed = dict(m.get("fixed", {}))
+    params = []
+    for line in r.string(m["equations"], ("model", "equations"), "equations").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("d") and "/dt" in line or "=" in line or ":" not in line:
+            continue
+        name, _, unit = (x.strip() for x in line.partition(":"))
+        unit = unit.split("(")[0].strip()
+        if name == STIMULUS:
+            continue
+        canonical = _CANONICAL.get(unit)
+        if canonical is None:
+            raise r.error(("model", "equations"), f"parameter {name!r}: unit {unit!r} has no canonical unit "
+                                                  f"here; use one of {', '.join(_CANONICAL)}")
+        if name not in free and name not in fixed:
+            raise r.error(("model", "equations"), f"parameter {name!r} of the equations is neither "
+                                                  "free ([parameters]) nor fixed ([model.fixed])")
+        if name in fixed:
+            default = r.quantity(fixed[name], canonical, ("model", "fixed", name), f"parameter {name!r}")
+            box = (default - 1.0, default + 1.0) if default == 0 else tuple(sorted((0.5 * default, 1.5 * default)))
+            params.append(Parameter(name, canonical, box, default, "identity"))
+        else:
+            spec = free[name]
+            b = spec.get("bounds") if isinstance(spec, dict) else spec
+            lo, hi = r.bounds(b, canonical, ("parameters", name), f"parameter {name!r}")
+            params.append(Parameter(name, canonical, (lo, hi), 0.5 * (lo + hi), "identity"))
+    try:
+        return PointModel(name=str(m["name"]), equations=str(m["equations"]), parameters=tuple(params),
+                          threshold=m.get("threshold"), reset=m.get("reset"), refractory=m.get("refractory"),
+                          method=m.get("method", "euler"), initial=dict(m.get("initial", {})),
+                          description="defined in the file")
+    except NeurokitError as exc:
+        raise r.error(("model", "equations"), str(exc)) from None
+
+
+def widen_bounds(model, free: list[Parameter], fixed: dict):
+    """The model with each parameter's bounds widened to hold the file's bounds and fixed
+    values (backends check values against the model's own bounds; a file may explore beyond
+    the built-in ranges)."""
+    want = {p.name: p.bounds for p in free}
+    for name, value in fixed.items():
+        want[name] = (value, value)
+    changed, new = False, []
+    for p in model_parameters(model):
+        if p.name in want and p.bounds is not None:
+            lo, hi = min(p.bounds[0], want[p.name][0]), max(p.bounds[1], want[p.name][1])
+            if (lo, hi) != p.bounds:
+                transform = p.transform if not (p.transform == "log" and lo <= 0) else "identity"
+                p = Parameter(p.name, p.unit, (lo, hi), p.default, transform, p.description)
+                changed = True
+        new.append(p)
+    if not changed:
+        return model
+    if hasattr(model, "replace"):
+        return model.replace(parameters=tuple(new))
+    return replace(model, parameters=tuple(new))

@@ -1,0 +1,1 @@
+"""Tests of neurokit.plot (a package, so its module names do not clash with tests/)."""
