@@ -139,14 +139,15 @@ def ensure_venv() -> Path:
 def prepare_data(path: Path, interval: float = 1e-4):
     """Train sweeps decimated to ``interval`` s: current (A), spikes (s), as brian2modelfitting
     takes them; spikes detected at full resolution by neurokit's detector."""
-    from neurokit.fitting.evaluator import detect_crossings, load_recording
+    from neurokit.features import detect_spikes
+    from neurokit.fitting.evaluator import load_recording
 
     ds = load_recording(RECORDING)
     t = ds["time"].values
     step = int(round(interval / float(t[1] - t[0])))
     cur = ds["stimulus_current"].values[TRAIN][:, ::step] * 1e-9
     v = ds["membrane_potential"].values
-    trains = [detect_crossings(t, v[k]) for k in TRAIN]
+    trains = [detect_spikes(v[k], t) for k in TRAIN]
     v0 = float(np.mean(v[TRAIN][:, t < 0.14]))
     # flat spike times + counts: no pickled object arrays across numpy 2 -> numpy 1.23
     np.savez(path, current=cur, spike_times=np.concatenate(trains),

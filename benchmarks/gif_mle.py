@@ -43,7 +43,7 @@ def prediction_scores(result, ds, sweeps, n_repeats, tau_hard=None):
     """Escape-noise (mean over repeats) and deterministic Gamma, count error and bias."""
     from neurokit.features import detect_spikes
     from neurokit.fitting.gif import simulate_gif, simulate_gif_deterministic, spike_trains
-    from neurokit.fitting.objectives import gamma_factor
+    from neurokit.fitting.gamma import gamma_factor
 
     t = ds["time"].values
     dur = t.size * result.dt_s

@@ -80,3 +80,13 @@ def test_no_model_simulates_itself():
             if isinstance(node, ast.FunctionDef) and node.name == "run_native":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_fitting_imports_no_heavy_library():
+    # Start-up of `neurokit fit` on the native path: Brian2, scipy.stats and matplotlib are
+    # imported only when used (checked by module presence, not by timing).
+    code = ("import sys, neurokit.fitting, neurokit.cli.main; "
+            "print(sorted(m for m in ('brian2', 'scipy.stats', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

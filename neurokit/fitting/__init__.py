@@ -7,7 +7,7 @@ results under ``fits/results/NAME/``.
 
 from neurokit.fitting.config import FitConfig, load_fit_config
 from neurokit.fitting.fitter import Fitter, Progress
-from neurokit.fitting.objectives import gamma_factor
+from neurokit.fitting.gamma import gamma_factor
 from neurokit.fitting.report import write_report
 
 __all__ = ["FitConfig", "Fitter", "Progress", "gamma_factor", "load_fit_config", "write_report"]

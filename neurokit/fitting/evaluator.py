@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from neurokit.errors import FitConfigError, ModelError
+from neurokit.features import SpikeDetector, as_detector, detect_spikes
 from neurokit.fitting.objectives import BatchResponse, Target, WeightedSum, segments_of
 from neurokit.params import Parameter, ParameterSpace
 from neurokit.protocols import Protocol
@@ -41,26 +42,6 @@ def with_holding_current(model):
     params = tuple(model.parameters) + (Parameter(HOLDING, "pA", (-1000.0, 1000.0), 0.0, None,
                                                   "holding current"),)
     return PointModel(**{**model.__dict__, "equations": "\n".join(lines) + "\n", "parameters": params})
-
-
-def detect_crossings(time: np.ndarray, voltage: np.ndarray, threshold: float = 0.0,
-                     rearm: float = -10.0) -> np.ndarray:
-    """Upward crossings of ``threshold`` mV, re-armed below ``rearm`` mV, linearly
-    interpolated between samples (s). The convention of data/recordings/README.md."""
-    time = np.asarray(time, dtype=float)
-    v = np.asarray(voltage, dtype=float)
-    out, armed, last = [], True, 0
-    above = v >= threshold
-    below = v < rearm
-    # candidate crossings, then the re-arm rule walked in order (few candidates per trace)
-    for i in np.flatnonzero(~above[:-1] & above[1:]) + 1:
-        if not armed and below[last:i].any():
-            armed = True
-        if armed:
-            f = (threshold - v[i - 1]) / (v[i] - v[i - 1])
-            out.append(time[i - 1] + f * (time[i] - time[i - 1]))
-            armed, last = False, i
-    return np.asarray(out)
 
 
 def load_recording(path) -> xr.Dataset:
@@ -97,16 +78,19 @@ def prepare_recording(ds: xr.Dataset, window: tuple[float, float] | None) -> xr.
     return ds.assign_coords(time=("time", t - t[0], ds["time"].attrs))
 
 
-def make_target(ds: xr.Dataset, sweeps, protocol: Protocol, threshold: float = 0.0) -> Target:
+def make_target(ds: xr.Dataset, sweeps, protocol: Protocol,
+                detector: SpikeDetector | float | None = None) -> Target:
     """The recorded sweeps ``sweeps`` on the protocol's recorded grid, with their spikes
-    detected at the recording's own resolution."""
+    detected at the recording's own resolution by ``detector`` (a
+    :class:`~neurokit.features.SpikeDetector`, or a threshold in mV; default 0 mV)."""
     t_rec = protocol.recorded_time()
     t = ds["time"].values
     v = ds["membrane_potential"].transpose("sweep", "time").values
     interval = float(np.median(np.diff(t)))
     idx = np.clip(np.round(t_rec / interval).astype(int), 0, t.size - 1)
     voltage = v[list(sweeps)][:, idx]
-    spikes = [detect_crossings(t, v[k], threshold) for k in sweeps]
+    detector = as_detector(detector)
+    spikes = [detect_spikes(v[k], t, detector) for k in sweeps]
     current = protocol.currents()
     if current.ndim == 3:
         current = current[0]
@@ -149,7 +133,7 @@ class Evaluator:
     recording_parameters: list
     executor: object = None
     backend_options: dict | None = None
-    spike_threshold: float = 0.0
+    spike_threshold: SpikeDetector | float = 0.0  # a detector, or a threshold in mV
     _instance: object = field(default=None, repr=False)
 
     def __getstate__(self):
@@ -235,11 +219,13 @@ def _parameters(model) -> list:
     return list(params or [])
 
 
-def _ragged(result: xr.Dataset, n_samples: int, n_sweeps: int, time, voltage, threshold) -> list[list[np.ndarray]]:
+def _ragged(result: xr.Dataset, n_samples: int, n_sweeps: int, time, voltage,
+            detector: SpikeDetector | float | None) -> list[list[np.ndarray]]:
     """``spikes[sample][sweep]`` from the ragged spike variables (or, for a backend that
-    reports none, threshold crossings of the voltage)."""
+    reports none, the spikes ``detector`` finds in the voltage)."""
     if "spike_time" not in result:
-        return [[detect_crossings(time, voltage[i, k], threshold) for k in range(n_sweeps)]
+        detector = as_detector(detector)
+        return [[detect_spikes(voltage[i, k], time, detector) for k in range(n_sweeps)]
                 for i in range(n_samples)]
     t = np.asarray(result["spike_time"].values, dtype=float)
     s = np.asarray(result["spike_sample"].values if "spike_sample" in result.coords else np.zeros(t.size), int)

@@ -17,7 +17,6 @@ from typing import Callable
 
 import numpy as np
 import xarray as xr
-from scipy.stats import qmc
 
 from neurokit.fitting.checkpoint import LEGACY, load_checkpoint, save_checkpoint
 from neurokit.config.fit import FitConfig
@@ -150,6 +149,8 @@ class Fitter:
             # islands beyond the first start at spread-out points of the inner part of the box
             with warnings.catch_warnings():  # a few points of a Sobol sequence: balance is moot
                 warnings.simplefilter("ignore", UserWarning)
+                from scipy.stats import qmc
+
                 u = 0.15 + 0.7 * qmc.Sobol(d, scramble=True, seed=cfg.seed).random(cfg.islands - 1)
             starts = np.vstack([x0, self._cube_to_z(u)])
         opt = make_optimiser(cfg.method, d, CubeToUnbounded(space), starts, cfg.seed, cfg.popsize, cfg.sigma0,

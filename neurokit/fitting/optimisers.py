@@ -20,7 +20,6 @@ from abc import ABC, abstractmethod
 import contextlib
 
 import numpy as np
-from scipy.stats import qmc
 
 from neurokit.errors import FitConfigError
 
@@ -195,6 +194,8 @@ class DifferentialEvolution(Optimiser):
         self.to_unbounded = to_unbounded
         self.seed = int(seed)
         self.rng = np.random.default_rng([int(seed), 7])
+        from scipy.stats import qmc  # 0.5 s to import: only when this optimiser is used
+
         self.pop = qmc.Sobol(self.d, scramble=True, seed=self.rng).random(self.popsize)
         self.scores = None
         self._trial = None
@@ -251,6 +252,8 @@ class SobolSearch(Optimiser):
         self.d, self.popsize, self.seed = int(d), int(popsize), int(seed)
         self.to_unbounded = to_unbounded
         self.drawn = 0
+        from scipy.stats import qmc
+
         self.sampler = qmc.Sobol(self.d, scramble=True, seed=np.random.default_rng([int(seed), 11]))
 
     @property

@@ -19,7 +19,7 @@ import xarray as xr
 
 from neurokit.files import write_text
 from neurokit.fitting.evaluator import make_target
-from neurokit.fitting.objectives import GAMMA_DELTA, gamma_factor, timing_error
+from neurokit.fitting.gamma import GAMMA_DELTA, gamma_factor, timing_error
 
 MASK = (-2e-3, 10e-3)  # s around each spike left out of the subthreshold RMS of spiking sweeps
 
@@ -97,7 +97,7 @@ def sweep_table(fitter, sweeps: list[int]) -> tuple[list[dict], dict, xr.Dataset
 
 
 def _mask(time, spikes):
-    from neurokit.fitting.objectives import spike_mask
+    from neurokit.fitting.gamma import spike_mask
 
     return spike_mask(time, spikes, MASK)
 

@@ -304,3 +304,17 @@ def ball_and_stick(**options) -> CellModel:
         celsius=34.0, v_init=-70.0, recordings=(Location("soma"), Location("apical", distance=250.0)),
         description="ball-and-stick cell with an active soma and a passive dendrite")
     return CellModel(**with_options(kw, options, "ball_and_stick"))
+
+
+def from_bluepyopt(morphology, mechanisms, parameters, mod_folder=None, **options) -> CellModel:
+    """A cell from BluePyOpt's files: a morphology (path or :class:`Morphology`; by default read
+    with BluePyOpt's axon stub and ``1 + 2*int(L/40)`` segments), mechanisms.json,
+    parameters.json and the folder of its .mod files.
+
+    ``options``: ``name``, ``values`` (released parameter values, by BluePyOpt or neurokit
+    name), ``replace_axon``, ``nseg`` and any :class:`CellModel` field. See
+    :mod:`neurokit.models.bluepyopt` for what the files may hold.
+    """
+    from neurokit.models.bluepyopt import cell_from_bluepyopt
+
+    return cell_from_bluepyopt(morphology, mechanisms, parameters, mod_folder, **options)

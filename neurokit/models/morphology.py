@@ -3,6 +3,17 @@
 Pure data (no NEURON objects): :mod:`neurokit.backends.neuron.build` turns a
 :class:`Morphology` into NEURON sections, reading files with NEURON's Import3d. Lengths and
 diameters are um; areas um2.
+
+Two build options travel with the morphology, so every worker process rebuilds the same cell:
+
+- ``replace_axon``: ``None`` keeps the file's axon; ``"bluepyopt"`` replaces it by BluePyOpt's
+  stub (two 30 um sections from soma(1), diameters taken from the original axon's first section
+  and from the first axonal section whose centre lies over 60 um from the soma centre, one
+  segment each); a number ``L`` makes the same stub with total length ``L`` um.
+- ``nseg``: the segment rule. ``None`` uses the cell's ``d_lambda`` settings; ``"d_lambda"``
+  forces that rule; ``"length:40"`` gives ``1 + 2*int(L/40)`` segments (any positive um);
+  ``"bluepyopt"`` is ``"length:40"`` (BluePyOpt's ``nseg_frequency``). A section's own ``nseg``
+  (programmatic sections) and the replaced axon's stub keep theirs.
 """
 
 from __future__ import annotations
@@ -76,14 +87,49 @@ class SectionSpec:
             raise ModelError(f"section {self.name!r}: parent_x {self.parent_x} must be in [0, 1]")
 
 
+def segment_rule(nseg) -> tuple[str, float | None]:
+    """A segment rule as ``(kind, length um)``: ``(None, None)`` for the cell's default,
+    ``("d_lambda", None)`` or ``("length", L)``.
+
+    Raises
+    ------
+    ModelError
+        Anything but ``None``, ``"d_lambda"``, ``"bluepyopt"`` or ``"length:<positive um>"``.
+    """
+    if nseg is None or nseg == "d_lambda":
+        return nseg, None
+    if nseg == "bluepyopt":
+        return "length", BLUEPYOPT_NSEG_LENGTH
+    if isinstance(nseg, str) and nseg.startswith("length:"):
+        return "length", positive(nseg.partition(":")[2], f"segment rule {nseg!r}", "um")
+    raise ModelError(f"segment rule {nseg!r} is not one of None, 'd_lambda', 'bluepyopt' or "
+                     f"'length:<um>' (e.g. 'length:40')")
+
+
+BLUEPYOPT_NSEG_LENGTH = 40.0  # um per 2 segments (BluePyOpt's nseg_frequency)
+BLUEPYOPT_AXON_LENGTH = 60.0  # um, two sections of 30 um (BluePyOpt's axon_stub_length)
+
+
 @dataclass(frozen=True)
 class Morphology:
-    """A cell's shape: a file (SWC or Neurolucida ASC) or programmatic sections."""
+    """A cell's shape: a file (SWC or Neurolucida ASC) or programmatic sections, with the
+    build options ``replace_axon`` and ``nseg`` described in the module docstring."""
 
     path: str | None = None
     sections: tuple[SectionSpec, ...] = ()
+    replace_axon: str | float | None = None
+    nseg: str | None = None
 
     def __post_init__(self):
+        segment_rule(self.nseg)
+        if self.replace_axon is not None:
+            if self.replace_axon == "bluepyopt":
+                pass
+            elif isinstance(self.replace_axon, str) or isinstance(self.replace_axon, bool):
+                raise ModelError(f"replace_axon {self.replace_axon!r} must be None, 'bluepyopt' or a "
+                                 f"stub length in um")
+            else:
+                object.__setattr__(self, "replace_axon", positive(self.replace_axon, "replace_axon", "um"))
         if (self.path is None) == (not self.sections):
             if self.path is None:
                 raise ModelError("a morphology needs a file path or at least one section")
@@ -107,25 +153,37 @@ class Morphology:
             return "sections"
         return Path(self.path).suffix.lower().lstrip(".")
 
+    @property
+    def axon_stub_length(self) -> float | None:
+        """Total length (um) of the replacement axon, or None when the axon is kept."""
+        if self.replace_axon is None:
+            return None
+        return BLUEPYOPT_AXON_LENGTH if self.replace_axon == "bluepyopt" else float(self.replace_axon)
+
     @classmethod
-    def from_file(cls, path) -> "Morphology":
+    def from_file(cls, path, replace_axon: str | float | None = None,
+                  nseg: str | None = None) -> "Morphology":
         """A morphology read from an SWC (``.swc``) or Neurolucida (``.asc``) file.
+
+        ``replace_axon`` (None, ``"bluepyopt"`` or a stub length in um) and ``nseg`` (None,
+        ``"d_lambda"``, ``"length:<um>"``, ``"bluepyopt"``) as in the module docstring.
 
         Raises
         ------
         ModelError
-            The file does not exist or has another extension.
+            The file does not exist or has another extension; an unknown option.
         """
         p = Path(path)
         if not p.is_file():
             raise ModelError(f"morphology file {str(p)!r} does not exist")
         if p.suffix.lower() not in (".swc", ".asc"):
             raise ModelError(f"morphology file {str(p)!r}: unknown format {p.suffix!r} (use .swc or .asc)")
-        return cls(path=str(p.resolve()))
+        return cls(path=str(p.resolve()), replace_axon=replace_axon, nseg=nseg)
 
     @classmethod
-    def from_sections(cls, sections: Sequence[SectionSpec]) -> "Morphology":
-        return cls(sections=tuple(sections))
+    def from_sections(cls, sections: Sequence[SectionSpec], replace_axon: str | float | None = None,
+                      nseg: str | None = None) -> "Morphology":
+        return cls(sections=tuple(sections), replace_axon=replace_axon, nseg=nseg)
 
     @classmethod
     def single_compartment(cls, area: float = 20000.0) -> "Morphology":

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from neurokit.fitting.evaluator import Evaluator, detect_crossings, with_holding_current
+from neurokit.features import detect_spikes
+from neurokit.fitting.evaluator import Evaluator, with_holding_current
 from neurokit.fitting.objectives import Target, WeightedSum
 from neurokit.models.point import GIF
 from neurokit.params import Parameter, ParameterSpace
@@ -42,6 +43,24 @@ def test_detect_crossings_rearms_below_minus_10_mV():
     t = np.arange(8) * 1e-3
     v = np.array([-60, 10, -5, 10, -20, 10, -60, -60.0])
     # 0 mV crossings at samples 1, 3, 5; the one at 3 comes before re-arming below -10 mV
-    got = detect_crossings(t, v)
+    got = detect_spikes(v, t)
     assert got.size == 2
     assert got[0] == pytest.approx(6 / 7 * 1e-3)
+
+
+def test_targets_and_responses_use_the_configured_spike_detector():
+    """Spikes that peak at -10 mV: missed at 0 mV, found by the dV/dt rule, in the target and
+    in a simulated batch that reports no ragged spikes alike."""
+    from neurokit.features import SpikeDetector
+    from neurokit.fitting.evaluator import _ragged
+
+    t = np.arange(0, 0.2, 5e-5)
+    v = np.full(t.size, -65.0)
+    for t0 in (0.05, 0.1, 0.15):
+        on = (t >= t0) & (t < t0 + 2e-3)
+        v[on] = -65.0 + 55.0 * np.sin(np.pi * (t[on] - t0) / 2e-3)
+    batch = xr.Dataset({"membrane_potential": (("sample", "sweep", "time"), v[None, None, :])})
+    derivative = SpikeDetector("derivative")
+    assert _ragged(batch, 1, 1, t, v[None, None, :], 0.0)[0][0].size == 0
+    found = _ragged(batch, 1, 1, t, v[None, None, :], derivative)[0][0]
+    np.testing.assert_allclose(found, [0.05, 0.1, 0.15], atol=2e-4)

@@ -12,6 +12,7 @@ from neurokit.errors import NeurokitError
 
 from .conftest import PNG_MAGIC, step_recording
 
+
 def test_save_creates_folders_and_writes_a_whole_png(tmp_path):
     out = tmp_path / "new" / "deeper" / "fig.png"
     plot.plot_recording(step_recording(n_sweeps=3), path=out)

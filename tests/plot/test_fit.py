@@ -7,9 +7,10 @@ import pytest
 import xarray as xr
 
 from neurokit import plot, schema
-from neurokit.errors import SchemaError
+from neurokit.errors import ParameterError, SchemaError
 
 from .conftest import PNG_MAGIC, step_recording
+
 
 def test_traces_vs_data_one_panel_per_sweep_on_own_time_axes():
     data = step_recording(n_sweeps=4, n_time=2000, interval=5e-4)

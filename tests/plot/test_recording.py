@@ -11,6 +11,7 @@ from neurokit.errors import ParameterError, SchemaError
 
 from .conftest import step_recording, trace_lines
 
+
 def test_recording_draws_every_sweep_in_readable_units():
     ds = step_recording(n_sweeps=10)
     schema.assert_conforms(ds)

@@ -13,12 +13,12 @@ module never loads NEURON.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Mapping
 
 import numpy as np
 
+from neurokit.backends.neuron.geometry import replace_axon, segment_count
 from neurokit.backends.neuron.mechanisms import load_mechanisms
 from neurokit.errors import ModelError
 from neurokit.expressions import evaluate, names_in
@@ -97,6 +97,10 @@ class BuiltCell:
         if not somas:
             raise ModelError(f"cell {model.name!r}: the morphology has no soma section")
         self.soma = somas[0]
+        self._stub = set()
+        stub_length = model.morphology.axon_stub_length
+        if stub_length is not None:
+            self.sections, self._stub = replace_axon(self.sections, self.soma, stub_length)
         self._insert_mechanisms()
         self._apply_fixed_defaults()
         self._discretise()
@@ -179,17 +183,13 @@ class BuiltCell:
                     setattr(s, var, float(p.default))
 
     def _discretise(self) -> None:
-        model = self.model
         specs = getattr(self, "_specs", {})
         for name, _, sec in self.sections:
             spec = specs.get(name)
             if spec is not None and spec.nseg:
                 sec.nseg = spec.nseg
-            elif model.d_lambda is None:
-                sec.nseg = 1
-            else:
-                lam = 1e5 * math.sqrt(sec.diam / (4 * math.pi * model.d_lambda_freq * sec.Ra * sec.cm))
-                sec.nseg = int((sec.L / (model.d_lambda * lam) + 0.9) / 2) * 2 + 1
+            elif name not in self._stub:  # the axon stub keeps BluePyOpt's count
+                sec.nseg = segment_count(sec, self.model)
 
     def _plan(self) -> list[_Assignment]:
         from neuron import h
