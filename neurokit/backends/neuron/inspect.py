@@ -48,18 +48,19 @@ def inspect_cell(model: CellModel, values: Mapping[str, float] | None = None) ->
 
 
 def _summary(cell) -> dict:
-    names = {id(sec): name for name, _, sec in cell.sections}
+    # NEURON hands out a new Python wrapper per access: match sections by NEURON's own name.
+    names = {sec.name(): name for name, _, sec in cell.sections}
     mechs_of = {}
     for region in cell.model.regions:
         for sec in cell.sections_in(region.name):
-            mechs_of.setdefault(id(sec), []).extend(region.mechanisms)
+            mechs_of.setdefault(sec.name(), []).extend(region.mechanisms)
     sections = []
     for name, region, sec in cell.sections:
         parent = sec.parentseg()
         sections.append({"name": name, "region": region, "L": float(sec.L), "diam": float(sec.diam),
                          "nseg": int(sec.nseg),
-                         "parent": None if parent is None else names.get(id(parent.sec), parent.sec.name()),
-                         "mechanisms": sorted(set(mechs_of.get(id(sec), [])))})
+                         "parent": None if parent is None else names.get(parent.sec.name(), parent.sec.name()),
+                         "mechanisms": sorted(set(mechs_of.get(sec.name(), [])))})
     rows = cell.compartments()
     segs = [seg for _, _, sec in cell.sections for seg in sec]
     variables = sorted({a.var for a in cell._assignments} | {"cm", "Ra"})
