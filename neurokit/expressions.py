@@ -33,6 +33,10 @@ FUNCTIONS = {
     "minimum": np.minimum, "maximum": np.maximum, "min": np.minimum, "max": np.maximum,
     "where": np.where, "clip": np.clip,
 }
+# Arguments each function takes: NumPy ufuncs take an optional ``out`` too, which would write
+# into a caller's array (exp(d, d)), and other counts raise TypeError; both are refused.
+ARITY = {**{name: 1 for name in FUNCTIONS}, "minimum": 2, "maximum": 2, "min": 2, "max": 2, "where": 3,
+         "clip": 3}
 CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf}
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -99,6 +103,9 @@ def _check_node(node, text: str, where: str) -> None:
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
             raise ExpressionError(f"{where}: call of {name!r} is not allowed in {text!r}; "
                                   f"functions: {', '.join(sorted(FUNCTIONS))}")
+        if len(node.args) != ARITY[node.func.id]:
+            raise ExpressionError(f"{where}: {node.func.id}() takes {ARITY[node.func.id]} argument(s), "
+                                  f"got {len(node.args)} in {text!r}")
     if isinstance(node, ast.Name) and node.id.startswith("__"):
         raise ExpressionError(f"{where}: name {node.id!r} is not allowed in {text!r}")
 
@@ -126,12 +133,20 @@ def evaluate(text: str, names: Mapping[str, object] | None = None, where: str = 
     tree = parse(text, where)
     env = {**CONSTANTS, **(names or {})}
     with np.errstate(all="ignore"):
-        return _eval(tree.body, env, text, where)
+        try:
+            value = _eval(tree.body, env, text, where)
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2 ** 63:
+                value = float(value)  # an integer beyond int64: a float, as a power gives
+        except ExpressionError:
+            raise
+        except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. -(not x): NumPy's bool minus
+            raise ExpressionError(f"{where}: cannot evaluate {text!r}: {exc}") from None
+    return value
 
 
 def _eval(node, env, text, where):
-    if isinstance(node, ast.Constant):
-        return node.value
+    if isinstance(node, ast.Constant):  # ints past 2**53 as floats: no arbitrary precision
+        return float(node.value) if abs(node.value) > 2 ** 53 else node.value
     if isinstance(node, ast.Name):
         if node.id not in env:
             raise ExpressionError(f"{where}: unknown name {node.id!r} in {text!r}; "

@@ -71,9 +71,9 @@ class Parameter:
     description: str = ""
 
     def __post_init__(self):
-        from neurokit.units import parse_unit
+        from neurokit.units import check_unit
 
-        parse_unit(self.unit)  # raises UnitError naming the unit
+        check_unit(self.unit)  # raises UnitError naming the unit
         if self.bounds is not None:
             lo, hi = (float(b) for b in self.bounds)
             if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -92,18 +92,27 @@ class Parameter:
         if self.default is not None:
             self.validate(self.default)
 
-    def validate(self, value) -> np.ndarray:
-        """Check values: finite and inside the bounds. Returns them as a float array."""
+    def validate(self, value, samples=None) -> np.ndarray:
+        """Check values: finite and inside the bounds. Returns them as a float array.
+
+        ``samples`` (optional) labels the values of a 1-D batch (its ``sample`` coordinate);
+        an error names the first bad sample by it, or by position in a batch of several.
+        """
         arr = np.asarray(value, dtype=float)
-        if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"parameter {self.name!r}: non-finite value {value!r}")
-        if self.bounds is not None:
-            lo, hi = self.bounds
-            bad = (arr < lo) | (arr > hi)
-            if np.any(bad):
-                first = arr[bad].ravel()[0]
-                raise ParameterError(
-                    f"parameter {self.name!r}: value {first:g} {self.unit} outside bounds [{lo:g}, {hi:g}]")
+        bad = ~np.isfinite(arr)
+        what = "non-finite value"
+        if not np.any(bad) and self.bounds is not None:
+            bad = (arr < self.bounds[0]) | (arr > self.bounds[1])
+            what = "value"
+        if np.any(bad):
+            i = int(np.flatnonzero(bad.ravel())[0])
+            label = np.asarray(samples).ravel() if samples is not None else None
+            where = (f"sample {label[i]}: " if label is not None and label.size == arr.size
+                     else f"sample {i}: " if arr.ndim == 1 and arr.size > 1 else "")
+            msg = f"parameter {self.name!r}: {where}{what} {arr.ravel()[i]:g} {self.unit}"
+            if self.bounds is not None and what == "value":
+                msg += f" outside bounds [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+            raise ParameterError(msg)
         return arr
 
     def forward(self, value) -> np.ndarray:
@@ -141,6 +150,9 @@ class ParameterSpace:
 
     def __post_init__(self):
         self.parameters = list(self.parameters)
+        for p in self.parameters:
+            if not isinstance(p, Parameter):
+                raise ParameterError(f"parameters must be Parameter entries, got {p!r}")
         names = [p.name for p in self.parameters]
         dup = {n for n in names if names.count(n) > 1}
         if dup:
@@ -245,7 +257,9 @@ class ParameterSpace:
             p = self[str(name)]
             unit = da.attrs.get("units", p.unit)
             vals = p.in_unit(da.values, unit)
-            out[p.name] = xr.DataArray(p.validate(vals), dims=da.dims, attrs={"units": p.unit, "long_name": p.name})
+            labels = da["sample"].values if da.dims == ("sample",) and "sample" in da.coords else None
+            out[p.name] = xr.DataArray(p.validate(vals, labels), dims=da.dims,
+                                       attrs={"units": p.unit, "long_name": p.name})
         return xr.Dataset(out, coords=params.coords, attrs=params.attrs)
 
     def to_unbounded(self, params: xr.Dataset) -> np.ndarray:
@@ -303,6 +317,8 @@ def as_batch(params, space: ParameterSpace | None = None) -> xr.Dataset:
         ds = xr.Dataset()
     else:
         raise ParameterError(f"parameters must be a mapping or an xarray.Dataset, got {type(params).__name__}")
+    if ds.sizes.get("sample", 1) == 0:  # nothing to simulate: say so before a backend reshapes it
+        raise ParameterError("empty parameter batch: no samples (0) to simulate; give at least one value")
     if "sample" in ds.dims and "sample" not in ds.coords:
         ds = ds.assign_coords(sample=np.arange(ds.sizes["sample"]))
     if space is not None:

@@ -378,3 +378,15 @@ def dual_step_protocol(amplitudes: Sequence[float], duration: float = 3.0, dt: f
     """
     sweeps = [[Step(a, *first), Step(test_amplitude, *test), Step(a, *second)] for a in amplitudes]
     return Protocol(sweeps, duration, dt, **kwargs)
+
+
+def from_bluepyopt(protocols, dt: float = 2.5e-5, sampling_interval: float = 1e-4,
+                   names: Sequence[str] | None = None) -> dict[str, Protocol]:
+    """BluePyOpt's protocols.json (path or dict) as ``{name: Protocol}``, one sweep each, no
+    settling; ``dt`` and ``sampling_interval`` in s; only ``names`` if given. What is read:
+    :mod:`neurokit.protocols_bluepyopt`."""
+    from neurokit.protocols_bluepyopt import parse_protocols
+
+    return {name: Protocol([[stimulus_from_dict(d) for d in p["stimuli"]]], p["duration"], dt,
+                           sampling_interval=sampling_interval, source=f"bluepyopt:{name}")
+            for name, p in parse_protocols(protocols, names).items()}

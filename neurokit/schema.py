@@ -32,7 +32,7 @@ import xarray as xr
 
 from neurokit.errors import RecordingNotFoundError, SchemaError, UnitError
 from neurokit.files import atomic_path
-from neurokit.units import parse_unit
+from neurokit.units import check_unit
 
 DIMS = ("time", "sample", "sweep", "cell", "node", "population", "compartment", "iteration",
         "spike", "pre", "post", "synapse")
@@ -169,7 +169,7 @@ def _check_var(name: str, da: xr.DataArray, problems: list[str]) -> None:
         problems.append(f"{name}: no 'units' attr")
         return
     try:
-        parse_unit(str(units))
+        check_unit(str(units))
     except UnitError as exc:
         problems.append(f"{name}: {exc}")
         return

@@ -84,3 +84,78 @@ def test_from_recording_replays_the_current():
     assert p.n_sweeps == 1 and p.duration == pytest.approx(0.1)
     got = p.current(0)
     assert got[200] == pytest.approx(0.3) and got[199] == 0.0 and got[500] == 0.0
+
+
+BPO_PROTOCOLS = {
+    "Step1": {"stimuli": [{"delay": 700, "amp": 0.458, "duration": 2000, "totduration": 3000},
+                          {"delay": 0, "amp": -0.126, "duration": 3000, "totduration": 3000}]},
+    "bAP": {"stimuli": [{"delay": 295, "amp": 1.9, "duration": 5, "totduration": 600}],
+            "extra_recordings": [{"var": "v", "somadistance": 660, "type": "somadistance", "name": "dend1",
+                                  "seclist_name": "apical"}]},
+    "Ramp": {"stimuli": [{"type": "RampPulse", "delay": 100, "amp": 0.0, "amp_end": 0.5, "duration": 200,
+                          "totduration": 400}]},
+    "EModel": {"holding": {"delay": 0, "amp": -0.05, "duration": 500, "totduration": 500},
+               "step": {"delay": 100, "amp": 0.3, "duration": 300, "totduration": 500}},
+}
+
+
+def test_from_bluepyopt_reads_steps_holding_and_ramps(tmp_path):
+    import json
+
+    from neurokit.protocols import from_bluepyopt
+
+    path = tmp_path / "protocols.json"
+    path.write_text(json.dumps(BPO_PROTOCOLS))
+    protos = from_bluepyopt(path)
+    assert set(protos) == set(BPO_PROTOCOLS)
+    step1 = protos["Step1"]
+    assert step1.duration == 3.0 and step1.n_sweeps == 1 and step1.settle == 0.0
+    assert step1.sweeps[0] == [Step(0.458, 0.7, 2.7), Step(-0.126, 0.0, 3.0)]
+    t = step1.time()
+    cur = step1.current(0)
+    assert cur[t < 0.7] == pytest.approx(-0.126) and cur[(t >= 0.7) & (t < 2.7)] == pytest.approx(0.332)
+    assert protos["bAP"].duration == 0.6 and protos["bAP"].sweeps[0] == [Step(1.9, 0.295, 0.3)]
+    assert protos["Ramp"].sweeps[0] == [Ramp(0.0, 0.5, 0.1, 0.3)]
+    assert protos["EModel"].sweeps[0] == [Step(-0.05, 0.0, 0.5), Step(0.3, 0.1, 0.4)]
+    only = from_bluepyopt(BPO_PROTOCOLS, names=["bAP"], dt=1e-4, sampling_interval=2e-4)
+    assert list(only) == ["bAP"] and only["bAP"].dt == 1e-4 and only["bAP"].sampling_interval == 2e-4
+
+
+@pytest.mark.parametrize("spec,culprit", [
+    ({"P": {"stimuli": []}}, "non-empty"),
+    ({"P": {"stimuli": [{"amp": 1, "delay": 0, "duration": 10}]}}, "totduration"),
+    ({"P": {"stimuli": [{"amp": "x", "delay": 0, "duration": 10, "totduration": 10}]}}, "'amp'"),
+    ({"P": {"stimuli": [{"type": "Noise", "amp": 1, "delay": 0, "duration": 10, "totduration": 10}]}}, "Noise"),
+    ({"P": {"stimuli": [{"location": "dend", "amp": 1, "delay": 0, "duration": 10, "totduration": 10}]}}, "dend"),
+])
+def test_from_bluepyopt_names_the_culprit(spec, culprit):
+    from neurokit.protocols import from_bluepyopt
+
+    with pytest.raises(ProtocolError, match=culprit):
+        from_bluepyopt(spec)
+    with pytest.raises(ProtocolError, match="not found"):
+        from_bluepyopt(BPO_PROTOCOLS, names=["Step9"])
+
+
+def test_recording_sites_and_feature_objectives():
+    from neurokit.protocols_bluepyopt import objectives_from_bluepyopt, recording_sites
+
+    sites = recording_sites(BPO_PROTOCOLS)
+    assert sites["Step1"] == [{"name": "soma", "region": "soma", "distance": None}]
+    assert sites["bAP"][1] == {"name": "dend1", "region": "apical", "distance": 660.0}
+    feats = {"Step1": {"soma": {"Spikecount": [14, 2.0], "AP_height": [25.0, 5.0]}},
+             "bAP": {"dend1": {"AP_amplitude_from_voltagebase": [45, 10]}}}
+    specs = objectives_from_bluepyopt(feats, weight=0.5)
+    assert specs[0] == {"kind": "features", "weight": 0.5, "features": ["Spikecount", "AP_height"],
+                        "sd": {"Spikecount": 2.0, "AP_height": 5.0}, "protocol": "Step1", "recording": "soma",
+                        "mean": {"Spikecount": 14.0, "AP_height": 25.0}}
+    assert specs[1]["recording"] == "dend1"
+    # The objective options are exactly what the fitting layer's "features" objective takes.
+    from neurokit.fitting.objectives import FeatureError
+
+    obj = FeatureError(**{k: v for k, v in specs[0].items() if k in ("features", "sd")})
+    assert obj.sd == {"Spikecount": 2.0, "AP_height": 5.0}
+    with pytest.raises(ProtocolError, match="std"):
+        objectives_from_bluepyopt({"P": {"soma": {"Spikecount": [1.0, 0.0]}}})
+    with pytest.raises(ProtocolError, match=r"\[mean, std\]"):
+        objectives_from_bluepyopt({"P": {"soma": {"Spikecount": 1.0}}})

@@ -1,8 +1,19 @@
-"""``neurokit fit FILE.toml``: run a fit file, with a progress bar, and write its report."""
+"""``neurokit fit FILE.toml``: run a fit file, with progress, and write its report.
+
+Results go to ``fits/results/NAME-seedS/`` beside the fit file (or ``--output``). A folder that
+already holds a fit's results or checkpoint is never overwritten silently: the command refuses
+unless ``--force`` (start again there) or ``--resume`` (continue its checkpoint). Progress
+redraws a bar only on a terminal; in a log or CI it prints one line every few seconds.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+
 import click
+
+LOG_EVERY_S = 5.0  # seconds between progress lines when stderr is not a terminal
 
 
 @click.command("fit")
@@ -19,27 +30,18 @@ import click
 @click.option("--trust", is_flag=True,
               help="Allow the file to import Python code (a model or backend by 'module:attr').")
 @click.option("--output", type=click.Path(file_okay=False), default=None,
-              help="Results folder (default: fits/results/NAME beside the fit file).")
+              help="Results folder (default: fits/results/NAME-seedS beside the fit file).")
+@click.option("--force", is_flag=True, help="Overwrite the results folder of an earlier run.")
 @click.option("--no-figure", is_flag=True, help="Skip the PNG report.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def command(fit_file, budget, seed, backend, workers, executor, scheduler, resume, trust, output, no_figure,
-            quiet):
-    """Fit the model of FIT_FILE (TOML) to its recording; results under fits/results/NAME/."""
-    from tqdm import tqdm
-
+def command(fit_file, budget, seed, backend, workers, executor, scheduler, resume, trust, output, force,
+            no_figure, quiet):
+    """Fit the model of FIT_FILE (TOML) to its recording; results under fits/results/NAME-seedS/."""
     from neurokit.fitting import Fitter, load_fit_config, write_report
+    from neurokit.fitting.summary import summary_markdown
 
     cfg = load_fit_config(fit_file, budget=budget, seed=seed, backend=backend, trust=trust)
-    bar = None if quiet else tqdm(total=cfg.budget, unit="eval", dynamic_ncols=True,
-                                  bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}")
-
-    def progress(p):
-        if bar is None:
-            return
-        bar.n = min(p.evaluations, bar.total)
-        bar.set_description(f"gen {p.generation} ({p.phase})")
-        bar.set_postfix_str(f"best {p.best:.4f}, {p.evals_per_s:.0f} eval/s, ~{p.eta_s:.0f} s left")
-
+    progress, bar = (None, None) if quiet else _progress(cfg.budget)
     pool = None
     if executor or scheduler:  # the same fit file, on processes or a Dask cluster
         from neurokit.parallel import make_executor
@@ -49,6 +51,7 @@ def command(fit_file, budget, seed, backend, workers, executor, scheduler, resum
         pool = make_executor(kind, **({"address": scheduler} if scheduler else local))
     fitter = Fitter(cfg, workers=workers or cfg.workers, output_dir=output, progress=progress,
                     executor=pool)
+    _check_free(fitter.results_dir, resume, force)
     try:
         try:
             fitter.fit(resume=resume)
@@ -60,7 +63,43 @@ def command(fit_file, budget, seed, backend, workers, executor, scheduler, resum
     finally:
         if fitter.executor is not None:
             fitter.executor.close()
-    from neurokit.fitting.report import summary_markdown
-
     click.echo(summary_markdown(summary))
     click.echo(f"results: {fitter.results_dir}")
+
+
+def _check_free(folder, resume: bool, force: bool) -> None:
+    """Refuse to write over an earlier run's results unless asked to."""
+    from neurokit.errors import FitConfigError
+
+    taken = [n for n in ("summary.json", "checkpoint.json", "best_parameters.toml") if (folder / n).exists()]
+    if taken and not (resume or force):
+        raise FitConfigError(f"{folder} already holds a fit ({', '.join(taken)}): pass --force to overwrite it, "
+                             f"--resume to continue it, --seed for another seed's folder, or --output")
+
+
+def _progress(total: int):
+    """A progress callback: a redrawn tqdm bar on a terminal, else a plain line on stderr
+    every :data:`LOG_EVERY_S` seconds (a log or CI keeps readable lines). Returns
+    ``(callback, bar or None)``."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="eval", dynamic_ncols=True,
+                   bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}")
+
+        def on_bar(p):
+            bar.n = min(p.evaluations, bar.total)
+            bar.set_description(f"gen {p.generation} ({p.phase})")
+            bar.set_postfix_str(f"best {p.best:.4f}, {p.evals_per_s:.0f} eval/s, ~{p.eta_s:.0f} s left")
+
+        return on_bar, bar
+    last = [float("-inf")]
+
+    def on_line(p):
+        now = time.monotonic()
+        if now - last[0] >= LOG_EVERY_S or p.evaluations >= total:
+            last[0] = now
+            click.echo(f"fit: {p.evaluations}/{total} evaluations, generation {p.generation} ({p.phase}), "
+                       f"best {p.best:.4f}, {p.evals_per_s:.0f} eval/s, ~{p.eta_s:.0f} s left", err=True)
+
+    return on_line, None

@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from neurokit.data_cache import cache_dir  # the one cache folder (also for callers of build.cache_dir)
 from neurokit.errors import CompilerError
 from neurokit.files import write_text
 
@@ -32,7 +33,6 @@ DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fno-finite-math-only"
 #: since their divergence test reads exponent bits and needs no NaN/inf semantics; without
 #: -fno-finite-math-only glibc's headers declare its vector math at every width.
 KERNEL_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fopenmp", "-fPIC", "-shared", "-std=c11")
-CACHE_ENV = "NEUROKIT_CACHE_DIR"
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,18 +53,6 @@ def kernel_cflags() -> tuple[str, ...]:
     256-bit ones on -march=native even there, and calls the 4-wide vector exp)."""
     extra = ("-mprefer-vector-width=512",) if "avx512f" in cpu_flags() else ()
     return KERNEL_CFLAGS + extra
-
-
-def cache_dir(kind: str = "c") -> Path:
-    """Folder of compiled modules: ``$NEUROKIT_CACHE_DIR/kind`` or the user cache (platformdirs)."""
-    root = os.environ.get(CACHE_ENV)
-    if not root:
-        import platformdirs
-
-        root = platformdirs.user_cache_dir("neurokit")
-    path = Path(root) / kind
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def find_compiler() -> str | None:

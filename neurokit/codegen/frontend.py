@@ -218,19 +218,26 @@ def _translate(group, model, key) -> ModelIR:
 
     diff = sorted(eqs.diff_eq_names)
     extra = [n for n in ("not_refractory", "lastspike") if n in group.variables and refractory]
-    states = tuple(StateVar(n, _si_unit(group.variables[n].dim)) for n in diff + extra)
-    param_names = sorted(n for n in eqs.parameter_names if n not in extra)
+    # Brian2 stores a '(constant over dt)' subexpression per neuron, recomputed at the start
+    # of every step: here a state variable whose update is the step's first statement.
+    stored = [eq.varname for eq in group.user_equations.ordered
+              if eq.type == "subexpression" and "constant over dt" in eq.flags]
+    states = tuple(StateVar(n, _si_unit(group.variables[n].dim)) for n in diff + stored + extra)
+    param_names = sorted(n for n in eqs.parameter_names if n not in extra and n not in stored)
     stim = stimulus if stimulus in param_names else None
     params = tuple(ParamVar(n, _si_unit(group.variables[n].dim), "shared" in eqs[n].flags)
                    for n in param_names if n != stim)
     conditional = {n for n in diff if "unless refractory" in eqs[n].flags} if refractory else set()
 
     statements = []
+    subexpr = _subexpressions(group, conv)
+    for target in stored:
+        text = str(group.user_equations[target].expr)
+        statements.append((target, conv.expr(text, f"subexpression {target!r}").xreplace(subexpr)))
     for target, op, text in _split_code(update):
         e = conv.expr(text, f"update of {target!r}")
         e = _apply_op(_sym(target), op, e)
         statements.append((target, e))
-    subexpr = _subexpressions(group, conv)
     cond = None
     if thr_code:
         (_, _, text), = _split_code(thr_code)
@@ -243,11 +250,7 @@ def _translate(group, model, key) -> ModelIR:
             raise EquationError(f"model {name!r}: reset assigns {target!r}, which is not a state variable")
         e = conv.expr(text, f"reset {reset!r}", stream="reset").xreplace(subexpr)
         on_spike.append(Assign(target, _apply_op(_sym(target), op, e)))
-    init = []
-    for var, text in initial:
-        if var not in {s.name for s in states}:
-            raise EquationError(f"model {name!r}: initial value for {var!r}, which is not a state variable")
-        init.append(Assign(var, _initial_expr(group, conv, name, var, text)))
+    init = _initial_values(group, conv, name, states, initial, subexpr)
     return optimise(
         name=name, method=method, states=states, params=params, stimulus=stim,
         statements=statements, conditional=conditional, threshold=cond, on_spike=on_spike,
@@ -259,6 +262,42 @@ def _apply_op(target: sympy.Symbol, op: str, e: sympy.Basic) -> sympy.Basic:
     if op == "=":
         return e
     return {"+=": sympy.Add, "-=": lambda a, b: a - b, "*=": sympy.Mul, "/=": lambda a, b: a / b}[op](target, e)
+
+
+#: Start values of the variables Brian2 adds for refractoriness.
+_BUILTIN_START = {"lastspike": -1e4, "not_refractory": 1.0}
+
+
+def _initial_values(group, conv, model_name, states, initial, subexpr) -> list[Assign]:
+    """Start values as expressions of the parameters only.
+
+    An initial value may use parameters, other state variables and subexpressions (Brian2's
+    ``group.u = 'b*v'``, ``group.n = 'n_inf'``); they are resolved in dependency order and
+    substituted, so every target evaluates plain functions of the parameters. A state
+    without an initial value starts at 0 (Brian2's default).
+    """
+    names = {s.name for s in states}
+    given = {}
+    for var, text in initial:
+        if var not in names:
+            raise EquationError(f"model {model_name!r}: initial value for {var!r}, which is not a state variable")
+        given[var] = _initial_expr(group, conv, model_name, var, text).xreplace(subexpr)
+    done = {_sym(n): sympy.Float(v) for n, v in _BUILTIN_START.items() if n in names}
+    out, pending = [], dict(given)
+    while pending:
+        ready = [v for v, e in pending.items()
+                 if not ({s.name for s in e.free_symbols} & (set(pending) - {v}))]
+        if not ready:
+            raise EquationError(f"model {model_name!r}: initial values of {sorted(pending)} depend on "
+                                "each other in a cycle")
+        for var in ready:
+            expr = pending.pop(var)
+            # states with no initial value of their own start at 0 (or Brian2's value)
+            zero = {_sym(n): sympy.Integer(0) for n in names if n not in given and _sym(n) not in done}
+            value = expr.xreplace(done).xreplace(zero)
+            done[_sym(var)] = value
+            out.append(Assign(var, value))
+    return out
 
 
 def _initial_expr(group, conv, model_name, var, text) -> sympy.Basic:

@@ -29,8 +29,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import sympy
-
 #: Functions the targets implement (Brian2's default functions, by sympy class name).
 FUNCTIONS = ("exp", "log", "log10", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh",
              "asin", "acos", "atan", "Abs", "sign", "ceiling", "floor", "clip", "exprel",
@@ -118,6 +116,8 @@ class ModelIR:
 
     def digest(self) -> str:
         """Content hash of everything that shapes generated code."""
+        import sympy  # imported lazily, as by every IR user: a cached kernel needs no sympy
+
         h = hashlib.sha256()
         for part in (self.name, self.states, self.parameters, self.stimulus, self.invariants,
                      self.step, self.outputs, self.threshold, self.on_spike,
@@ -129,4 +129,6 @@ class ModelIR:
 
 def random_symbol(kind: str, k: int) -> sympy.Symbol:
     """Symbol of the ``k``-th draw of ``kind`` (``"rand"`` uniform (0,1], ``"randn"`` normal)."""
+    import sympy
+
     return sympy.Symbol(f"_{kind}_{k}", real=True)

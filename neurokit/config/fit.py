@@ -22,7 +22,8 @@ Every mistake raises :class:`~neurokit.errors.FitConfigError` whose message star
     [recording]
     path = "../data/recordings/pyabf/171116sh_0018.abf"   # relative to this file
     train = [0, 4, 8]
-    test = [1, 2, 3]                    # default: every sweep not trained on
+    validation = [12]                   # chooses among restarts; or kfold = 3 over train
+    test = [1, 2, 3]                    # default: every sweep not trained on or validated on
     sampling_interval = "1 ms"
     window = ["0 s", "2.3 s"]
     [recording.parameters]              # offset, holding, series_resistance, spike_delay
@@ -33,7 +34,8 @@ Every mistake raises :class:`~neurokit.errors.FitConfigError` whose message star
     weight = 1.0
 
     [optimiser]
-    method = "cmaes"                    # the fitting package's optimisers
+    method = "cmaes"                    # the fitting package's optimisers (or "gif-mle")
+    start = "gif-mle"                   # optional: CMA-ES started from the deterministic GIF fit
     popsize = 32
     islands = 2
     refine = { fraction = 0.15, candidates = 2, sigma = 0.15 }
@@ -62,8 +64,10 @@ RECORDING_PARAMETERS = {  # name -> (canonical unit, default)
 }
 TOP_KEYS = {"name", "seed", "budget", "description", "model", "parameters", "recording", "objectives",
             "optimiser", "report", "workers", "trust"}
-RECORDING_KEYS = {"path", "train", "test", "sampling_interval", "window", "parameters", "spike_threshold"}
-OPTIMISER_KEYS = {"method", "popsize", "islands", "sigma0", "refine", "options"}
+RECORDING_KEYS = {"path", "train", "test", "validation", "kfold", "sampling_interval", "window", "parameters",
+                  "spike_threshold"}
+OPTIMISER_KEYS = {"method", "popsize", "islands", "sigma0", "refine", "options", "start"}
+STARTS = ("defaults", "gif-mle")
 
 
 @dataclass
@@ -121,6 +125,9 @@ class FitConfig:
     report_sweeps: list[int] | None
     workers: int
     settle: float = 0.0
+    validation: list[int] | None = None
+    kfold: int = 0
+    start: str = "defaults"
     description: str = ""
     trust: bool = False
     raw: dict = field(default_factory=dict)
@@ -136,7 +143,7 @@ class FitConfig:
         """Raise a located FitConfigError for a train/test/report sweep the recording lacks,
         or a window that ends after the recording (``duration`` in s)."""
         for key, sweeps in (("train", self.train), ("test", self.test or []),
-                            ("sweeps", self.report_sweeps or [])):
+                            ("validation", self.validation or []), ("sweeps", self.report_sweeps or [])):
             for k in sweeps:
                 if not 0 <= k < n_sweeps:
                     where = ("report", key) if key == "sweeps" else ("recording", key)
@@ -147,10 +154,11 @@ class FitConfig:
                                                       f"recording {self.recording_path.name} ({duration:g} s)")
 
     def test_sweeps(self, n_sweeps: int) -> list[int]:
-        """Held-out sweeps: as given, or every sweep not trained on."""
+        """Held-out sweeps: as given, or every sweep neither trained nor validated on."""
         if self.test is not None:
             return list(self.test)
-        return [k for k in range(n_sweeps) if k not in self.train]
+        seen = set(self.train) | set(self.validation or [])
+        return [k for k in range(n_sweeps) if k not in seen]
 
     def specification(self) -> dict:
         """What the fit is, independent of its budget, workers and backend: free parameters
@@ -164,11 +172,13 @@ class FitConfig:
             "fixed": dict(sorted(self.fixed.items())),
             "objectives": [[o.kind, o.weight, _plain(o.options)] for o in self.objectives],
             "data": {"file": self.recording_path.name, "sha256": file_digest(self.recording_path),
-                     "train": self.train, "test": self.test, "window": list(self.window or []),
+                     "train": self.train, "test": self.test, "validation": self.validation,
+                     "kfold": self.kfold, "window": list(self.window or []),
                      "sampling_interval": self.sampling_interval, "spike_threshold": self.spike_threshold},
             "seed": self.seed,
             "optimiser": {"method": self.method, "popsize": self.popsize, "islands": self.islands,
-                          "sigma0": self.sigma0, "options": _plain(self.optimiser_options),
+                          "sigma0": self.sigma0, "start": self.start,
+                          "options": _plain(self.optimiser_options),
                           "refine": _plain(self.refine)},
         }
 
@@ -194,9 +204,30 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _validation(r: Reader, rec: dict, train: list[int], test: list[int] | None) -> tuple[list[int] | None, int]:
+    """``[recording] validation`` (sweeps held out of training, disjoint from train and test)
+    or ``kfold`` (folds over the train sweeps); at most one of them."""
+    if "validation" in rec and "kfold" in rec:
+        raise r.error(("recording", "kfold"), "give either 'validation' sweeps or 'kfold', not both")
+    if "kfold" in rec:
+        k = r.integer(rec["kfold"], ("recording", "kfold"), "kfold", minimum=2)
+        if k > len(train):
+            raise r.error(("recording", "kfold"), f"kfold = {k} needs at least {k} train sweeps, got {len(train)}")
+        return None, int(k)
+    if "validation" not in rec:
+        return None, 0
+    val = r.int_list(rec["validation"], ("recording", "validation"), "validation")
+    for name, other in (("train", train), ("test", test or [])):
+        both = sorted(set(val) & set(other))
+        if both:
+            raise r.error(("recording", "validation"), f"validation sweeps {both} are also {name} sweeps: "
+                                                       "validation must be held out of both")
+    return val, 0
+
+
 def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection[str],
                     budget: int | None = None, seed: int | None = None, backend: str | None = None,
-                    trust: bool = False) -> FitConfig:
+                    trust: bool = False, recording: Path | str | None = None) -> FitConfig:
     """Read and check a fit file; command-line overrides replace the file's values.
 
     Parameters
@@ -205,6 +236,9 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
         The objective kinds and optimiser methods the caller (the fitting package) knows.
     trust : bool
         The command opted in to importing code (``--trust``); the file may too.
+    recording : path, optional
+        A recording to use instead of the file's ``[recording] path`` (``neurokit predict``
+        reads a results folder's copy of the fit file, whose relative path no longer holds).
 
     Raises
     ------
@@ -246,8 +280,9 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
     if not isinstance(rec, dict) or "path" not in rec:
         raise r.error(("recording",), "a [recording] table with a 'path' is needed")
     r.keys(rec, RECORDING_KEYS, ("recording",), "[recording]")
-    rec_path = Path(r.string(rec["path"], ("recording", "path"), "recording path"))
-    if not rec_path.is_absolute():
+    rec_path = Path(recording) if recording is not None else Path(r.string(rec["path"], ("recording", "path"),
+                                                                            "recording path"))
+    if recording is None and not rec_path.is_absolute():
         rec_path = (path.parent / rec_path).resolve()
     if not rec_path.exists():
         raise r.error(("recording", "path"), f"missing recording: {rec_path} does not exist")
@@ -255,6 +290,7 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
         raise r.error(("recording",), "[recording] needs 'train', the list of sweeps to fit")
     train = r.int_list(rec["train"], ("recording", "train"), "train")
     test = r.int_list(rec["test"], ("recording", "test"), "test") if "test" in rec else None
+    validation, kfold = _validation(r, rec, train, test)
     sampling = r.quantity(rec.get("sampling_interval", "1 ms"), "s", ("recording", "sampling_interval"),
                           "sampling_interval")
     ratio = sampling / dt
@@ -282,6 +318,8 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
         raise r.error(("objectives",), "at least one [[objectives]] table is needed")
     specs = []
     for i, o in enumerate(objs):
+        if not isinstance(o, dict):
+            raise r.error(("objectives", i), f"each objective must be a [[objectives]] table, got {o!r}")
         kind = o.get("kind")
         if kind not in objectives:
             raise r.error(("objectives", i, "kind"), f"unknown objective kind {kind!r}; use one of "
@@ -294,6 +332,11 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
     method = opt.get("method", "cmaes")
     if method not in optimisers:
         raise r.error(("optimiser", "method"), f"unknown optimiser {method!r}; use one of {', '.join(optimisers)}")
+    start = opt.get("start", "defaults")
+    if start not in STARTS:
+        raise r.error(("optimiser", "start"), f"unknown start {start!r}; use one of {', '.join(STARTS)}")
+    if start == "gif-mle" and method != "cmaes":
+        raise r.error(("optimiser", "start"), f"start = 'gif-mle' seeds CMA-ES, not {method!r}")
     popsize = r.integer(opt.get("popsize", 32), ("optimiser", "popsize"), "popsize", minimum=4)
     islands = r.integer(opt.get("islands", 1), ("optimiser", "islands"), "islands", minimum=1)
     sigma0 = r.number(opt.get("sigma0", 1.0), ("optimiser", "sigma0"), "sigma0", minimum=1e-12)
@@ -319,5 +362,6 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
         train=train, test=test, sampling_interval=sampling, window=window, spike_threshold=threshold,
         objectives=specs, method=method, popsize=popsize, islands=islands, sigma0=sigma0,
         optimiser_options=dict(opt.get("options", {})), refine=dict(refine), report_sweeps=report_sweeps,
-        workers=workers, settle=section.settle, description=str(raw.get("description", "")), trust=trust,
+        workers=workers, settle=section.settle, validation=validation, kfold=kfold, start=start,
+        description=str(raw.get("description", "")), trust=trust,
         raw=raw)

@@ -97,7 +97,7 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
     granularity = m.get("granularity")
     if granularity is not None:
         r.string(granularity, ("model", "granularity"), "granularity")
-    options = r.keys(m.get("options", {}), set(m.get("options", {})), ("model", "options"), "[model] options")
+    options = r.keys(m.get("options", {}), _any_keys(m.get("options")), ("model", "options"), "[model] options")
     if "equations" in m:
         model = _point_model_in_file(r, m, free or {})
         granularity = "point"
@@ -115,7 +115,7 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
         if not mechanisms.is_dir():
             raise r.error(("model", "mechanisms"), f"mechanism folder {str(mechanisms)!r} does not exist")
     section = ModelSection(name=name, granularity=granularity, model=model, backend=backend,
-                           backend_options=r.keys(m.get("backend_options", {}), set(m.get("backend_options", {})),
+                           backend_options=r.keys(m.get("backend_options", {}), _any_keys(m.get("backend_options")),
                                                   ("model", "backend_options"), "[model] backend_options"),
                            mechanisms=mechanisms)
     if "dt" in m:
@@ -127,7 +127,7 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
         raise r.error(("model", "settle"), f"settle must be >= 0, got {section.settle:g} s")
     params = section.parameters
     fixed = m.get("fixed", {})
-    r.keys(fixed, set(fixed), ("model", "fixed"), "[model.fixed]")
+    r.keys(fixed, _any_keys(fixed), ("model", "fixed"), "[model.fixed]")
     for key, value in fixed.items():
         where = ("model", "fixed", key)
         if key not in params:
@@ -135,6 +135,11 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
         v = r.quantity(value, params[key].unit, where, f"parameter {key!r}")
         section.fixed[key] = check_physical(r, params[key], v, where)
     return section
+
+
+def _any_keys(table) -> set:
+    """Every key of ``table`` allowed (``Reader.keys`` then only checks it is a table)."""
+    return set(table) if isinstance(table, dict) else set()
 
 
 def _resolve(r: Reader, name: str, granularity: str | None, options: dict, trust: bool):

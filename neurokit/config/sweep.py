@@ -257,7 +257,7 @@ def _protocol(r: Reader, table, seed: int, model_dt: float | None) -> Protocol:
                 raise r.error(where + ("steps",), "protocol: give either steps or sweeps, not both")
             return step_protocol(steps["amplitudes"], steps["start"], steps["stop"], **table)
         return Protocol.from_dict(table)
-    except (NeurokitError, TypeError, KeyError) as exc:
+    except (NeurokitError, TypeError, KeyError, ValueError) as exc:  # ValueError: a list for a number
         if isinstance(exc, NeurokitError) and str(exc).startswith(str(r.path)):
             raise
         raise r.error(where, f"protocol: {exc}") from None

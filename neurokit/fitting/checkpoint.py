@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from neurokit.errors import FitConfigError
-from neurokit.files import atomic_path, write_bytes
+from neurokit.files import atomic_path, write_bytes, write_text
 
 FORMAT = 2
 NAME = "checkpoint.json"
@@ -88,7 +88,7 @@ def save_checkpoint(state: dict, path: str | os.PathLike, spec: dict) -> Path:
     for old in path.parent.glob(f"{path.stem}.*.npz"):
         if old.name not in keep:
             old.unlink(missing_ok=True)
-    (path.parent / f".{path.stem}.previous").write_text(npz.name)
+    write_text(path.parent / f".{path.stem}.previous", npz.name)  # whole or not at all, like the rest
     return path
 
 

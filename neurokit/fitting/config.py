@@ -10,7 +10,7 @@ from neurokit.fitting.optimisers import OPTIMISERS
 
 
 def load_fit_config(path, *, budget: int | None = None, seed: int | None = None,
-                    backend: str | None = None, trust: bool = False) -> FitConfig:
+                    backend: str | None = None, trust: bool = False, recording=None) -> FitConfig:
     """Read and check a fit file (:func:`neurokit.config.fit.load_fit_config`) with the
     objectives and optimisers of this package; command-line values override the file's.
 
@@ -19,8 +19,8 @@ def load_fit_config(path, *, budget: int | None = None, seed: int | None = None,
     FitConfigError
         Naming the file and line of the culprit.
     """
-    return _load(path, objectives=tuple(OBJECTIVES), optimisers=OPTIMISERS, budget=budget, seed=seed,
-                 backend=backend, trust=trust)
+    return _load(path, objectives=tuple(OBJECTIVES), optimisers=OPTIMISERS + ("gif-mle",), budget=budget, seed=seed,
+                 backend=backend, trust=trust, recording=recording)
 
 
 def build_objective(config: FitConfig) -> WeightedSum:

@@ -23,7 +23,10 @@ from neurokit.config.fit import FitConfig
 from neurokit.fitting.config import build_objective, load_fit_config
 from neurokit.fitting.evaluator import (Evaluator, load_recording, make_target, prepare_recording,
                                         with_holding_current)
+from neurokit.fitting.history import elite_correlations, history_dataset
 from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser, optimiser_from_state
+from neurokit.fitting.selection import (bound_warnings, choose, island_labels, restart_candidates,
+                                        score_candidates, validation_evaluator)
 from neurokit.protocols import Protocol
 
 RESULTS_ROOT = "results"
@@ -53,7 +56,8 @@ class Fitter:
     workers : int
         Worker processes for simulation (1: in this process).
     output_dir : path, optional
-        Where checkpoint and results go (default ``fits/results/NAME`` beside the fit file).
+        Where checkpoint and results go (default ``fits/results/NAME-seedS`` beside the fit
+        file, so fits with other seeds never share a folder).
     checkpoint : bool
         Write a checkpoint after every generation.
     progress : callable, optional
@@ -66,7 +70,13 @@ class Fitter:
     Attributes (after :meth:`fit`)
     ------------------------------
     best_params_ : dict
-        Free parameter -> value (in its unit) of the lowest training score.
+        Free parameter -> value (in its unit) of the chosen restart: the lowest validation
+        score among the restarts' best samples (lowest training score without validation).
+    restarts_ : list of dict
+        Each restart's best sample: ``restart``, ``phase``, ``train`` and ``validation`` scores,
+        ``params``; ``chosen_restart_`` says which one was kept.
+    warnings_ : list of str
+        Fitted parameters within 1 % of a bound.
     best_score_ : float
     best_components_ : dict
         Each objective's term at the best parameters.
@@ -102,7 +112,7 @@ class Fitter:
     def results_dir(self) -> Path:
         if self.output_dir is not None:
             return Path(self.output_dir)
-        return self.cfg.path.parent / RESULTS_ROOT / self.cfg.name
+        return self.cfg.path.parent / RESULTS_ROOT / f"{self.cfg.name}-seed{self.cfg.seed}"
 
     def _executor(self):
         if self.executor is None:
@@ -114,12 +124,16 @@ class Fitter:
     def setup(self) -> "Fitter":
         """Load the recording, build protocols, targets and the evaluator."""
         cfg = self.cfg
+        if cfg.kfold:
+            raise cfg.error(("recording", "kfold"), "kfold is read but not run yet: give 'validation' sweeps "
+                                                    "held out of train and test instead")
         raw = load_recording(cfg.recording_path)
         cfg.check_recording(raw.sizes["sweep"], _duration(raw))
         self.recording_ = prepare_recording(raw, cfg.window)
         full = Protocol.from_recording(self.recording_, dt=cfg.dt, seed=cfg.seed)
         self.protocol_ = full.replace(sampling_interval=cfg.sampling_interval, settle=cfg.settle)
         self.train_sweeps_ = list(cfg.train)
+        self.validation_sweeps_ = list(cfg.validation or [])
         self.test_sweeps_ = cfg.test_sweeps(raw.sizes["sweep"])
         model = cfg.model
         if "holding" in cfg.recording_parameters:
@@ -135,6 +149,9 @@ class Fitter:
         self.evaluator_ = Evaluator(model, self.backend if self.backend is not None else cfg.backend, train_protocol, target, self.objective_, cfg.space,
                                     constants, cfg.recording_parameters, self._executor(),
                                     cfg.backend_options, cfg.spike_threshold)
+        self.validation_evaluator_ = (validation_evaluator(self.evaluator_, self.recording_, self.validation_sweeps_,
+                                                           self.protocol_, cfg.spike_threshold)
+                                      if self.validation_sweeps_ else None)
         return self
 
     # ------------------------------------------------------------------ optimiser state
@@ -142,8 +159,14 @@ class Fitter:
         cfg = self.cfg
         space = cfg.space
         d = len(space)
-        x0 = np.array([p.forward(p.default if p.default is not None else 0.5 * sum(p.bounds))
-                       for p in space.parameters], dtype=float)
+        if cfg.start == "gif-mle":
+            from neurokit.fitting.gif_start import gif_mle_values
+
+            start = gif_mle_values(cfg, self.recording_, self.train_sweeps_)
+            x0 = np.array([p.forward(start[p.name]) for p in space.parameters], dtype=float)
+        else:
+            x0 = np.array([p.forward(p.default if p.default is not None else 0.5 * sum(p.bounds))
+                           for p in space.parameters], dtype=float)
         starts = np.atleast_2d(x0)
         if cfg.islands > 1:
             # islands beyond the first start at spread-out points of the inner part of the box
@@ -166,7 +189,8 @@ class Fitter:
     def _restore(self, data: dict) -> dict:
         """The loop state from checkpoint data (the optimiser rebuilt from its state)."""
         state = dict(data)
-        state["optimiser"] = optimiser_from_state(data["optimiser"], CubeToUnbounded(self.cfg.space))
+        state["optimiser"] = (_NoOptimiser() if data["optimiser"].get("kind") == "none" else
+                              optimiser_from_state(data["optimiser"], CubeToUnbounded(self.cfg.space)))
         state["history"] = [{**h, "components": dict(h["components"])} for h in data["history"]]
         return state
 
@@ -180,10 +204,17 @@ class Fitter:
     def _start_refine(self, state: dict) -> None:
         cfg = self.cfg
         n_cand = int(cfg.refine.get("candidates", 2))
-        z_all = np.concatenate([h["z"] for h in state["history"]])
-        f_all = np.concatenate([h["total"] for h in state["history"]])
-        order = np.argsort(f_all, kind="stable")
         chosen: list[np.ndarray] = []
+        if self.validation_evaluator_ is not None:
+            # refine the restarts that predict the validation sweeps best, not the training ones
+            cands = restart_candidates(state["history"])
+            val = score_candidates(cands, cfg.space, self.validation_evaluator_)
+            order = np.argsort(val, kind="stable")
+            z_all = np.stack([c["z"] for c in cands])
+        else:
+            z_all = np.concatenate([h["z"] for h in state["history"]])
+            f_all = np.concatenate([h["total"] for h in state["history"]])
+            order = np.argsort(f_all, kind="stable")
         for i in order:  # distinct candidates: at least 0.25 apart in unbounded coordinates
             if all(np.linalg.norm(z_all[i] - c) > 0.25 for c in chosen):
                 chosen.append(z_all[i])
@@ -193,6 +224,7 @@ class Fitter:
         popsize = int(cfg.refine.get("popsize", max(8, 4 + int(3 * np.log(d)))))
         state["optimiser"] = local_refiner(np.array(chosen), float(cfg.refine.get("sigma", 0.15)), popsize, cfg.seed)
         state["phase"] = "refine"
+        state["restart_offset"] = 1 + max(int(np.max(h["island"])) for h in state["history"] if "island" in h)
 
     # ------------------------------------------------------------------ the loop
     def fit(self, resume: bool = False) -> "Fitter":
@@ -204,6 +236,8 @@ class Fitter:
         spec = cfg.specification()
         if resume and (ckpt.exists() or ckpt.with_name(LEGACY).exists()):
             state = self._restore(load_checkpoint(ckpt, spec))
+        elif cfg.method == "gif-mle":
+            state = self._gif_mle_state()
         else:
             state = self._initial_state()
         refine_budget = self._refine_budget()
@@ -221,11 +255,13 @@ class Fitter:
                     continue
                 state["phase"] = "done"
                 break
+            labels = island_labels(opt, state["phase"], state.get("restart_offset", 0))
             z = opt.ask()
             values = cfg.space.from_unbounded(z)
             total, comps = self.evaluator_.evaluate(values)
             opt.tell(z, total)
-            state["history"].append({"z": z, "total": total, "components": comps, "phase": state["phase"]})
+            state["history"].append({"z": z, "total": total, "components": comps, "phase": state["phase"],
+                                     "island": labels[: z.shape[0]]})
             state["generation"] += 1
             state["evaluations"] += z.shape[0]
             state["elapsed"] = elapsed0 + time.perf_counter() - t_start
@@ -244,12 +280,38 @@ class Fitter:
         self._finish(state, elapsed0 + time.perf_counter() - t_start)
         return self
 
+    def _gif_mle_state(self) -> dict:
+        """``method = "gif-mle"``: the deterministic GIF fit, scored once; nothing to iterate."""
+        from neurokit.fitting.gif_start import gif_mle_values
+
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        start = gif_mle_values(cfg, self.recording_, self.train_sweeps_, cfg.optimiser_options)
+        values = cfg.space.batch({k: [v] for k, v in start.items()})
+        z = cfg.space.to_unbounded(values)
+        total, comps = self.evaluator_.evaluate(values)
+        hist = [{"z": z, "total": total, "components": comps, "phase": "main", "island": np.zeros(1, int)}]
+        return {"phase": "done", "generation": 1, "evaluations": 1, "optimiser": _NoOptimiser(),
+                "history": hist, "elapsed": time.perf_counter() - t0, "seed": cfg.seed, "budget": cfg.budget,
+                "name": cfg.name}
+
     def _finish(self, state: dict, wall: float) -> None:
         cfg = self.cfg
         hist = state["history"]
         z_all = np.concatenate([h["z"] for h in hist])
         f_all = np.concatenate([h["total"] for h in hist])
-        best = int(np.argmin(f_all))
+        cands = restart_candidates(hist)
+        val = (score_candidates(cands, cfg.space, self.validation_evaluator_)
+               if self.validation_evaluator_ is not None else [None] * len(cands))
+        for c, v in zip(cands, val):
+            c["validation"] = None if v is None else float(v)
+            values = cfg.space.from_unbounded(c["z"][None, :])
+            c["params"] = {name: float(values[name].values[0]) for name in cfg.space.names}
+        chosen = choose(cands)
+        self.chosen_restart_ = chosen["restart"]
+        self.restarts_ = [{k: v for k, v in c.items() if k not in ("z", "index")} for c in cands]
+        self.best_validation_score_ = chosen["validation"]
+        best = chosen["index"]
         self.best_z_ = z_all[best]
         best_values = cfg.space.from_unbounded(self.best_z_[None, :])
         self.best_values_ = best_values
@@ -259,37 +321,9 @@ class Fitter:
                                  for k in hist[0]["components"]}
         self.evaluations_ = int(state["evaluations"])
         self.wall_time_ = float(wall)
-        self.history_ = self._history_dataset(hist)
-        self.correlations_ = _elite_correlations(z_all, f_all, len(cfg.space))
-
-    def _history_dataset(self, hist: list[dict]) -> xr.Dataset:
-        from neurokit.schema import provenance_attrs
-
-        space = self.cfg.space
-        n_iter = len(hist)
-        width = max(h["z"].shape[0] for h in hist)
-
-        def pad(rows):
-            out = np.full((n_iter, width), np.nan)
-            for i, r in enumerate(rows):
-                out[i, : len(r)] = r
-            return out
-
-        data = {"objective": (("iteration", "sample"), pad([h["total"] for h in hist]),
-                              {"units": "1", "long_name": "weighted objective (lower is better)"})}
-        for name in hist[0]["components"]:
-            data[f"objective_{name}"] = (("iteration", "sample"), pad([h["components"][name] for h in hist]),
-                                         {"units": "1", "long_name": f"objective term {name}"})
-        for j, p in enumerate(space.parameters):
-            data[p.name] = (("iteration", "sample"), pad([p.inverse(h["z"][:, j]) for h in hist]),
-                            {"units": p.unit, "long_name": p.description or p.name})
-        phase = np.array([0 if h["phase"] == "main" else 1 for h in hist], dtype=np.int8)
-        data["phase"] = ("iteration", phase, {"units": "1", "long_name": "phase (0 main, 1 local refinement)"})
-        cfg = self.cfg
-        return xr.Dataset(data, coords={"iteration": np.arange(n_iter), "sample": np.arange(width)},
-                          attrs=provenance_attrs(fit=cfg.name, model=cfg.model_name, backend=cfg.backend,
-                                                 optimiser=cfg.method, seed=cfg.seed, budget=cfg.budget,
-                                                 fit_file=str(cfg.path)))
+        self.history_ = history_dataset(cfg, hist)
+        self.correlations_ = elite_correlations(z_all, f_all, len(cfg.space))
+        self.warnings_ = bound_warnings(self.best_params_, cfg.space)
 
     # ------------------------------------------------------------------ diagnostics
     def sensitivity(self, step: float = 0.01) -> dict[str, dict[str, float]]:
@@ -325,19 +359,14 @@ class Fitter:
         return out
 
 
+class _NoOptimiser:
+    """The optimiser slot of a fit that needs none (``gif-mle``)."""
+
+    def to_state(self) -> dict:
+        return {"kind": "none"}
+
+
 def _duration(recording: xr.Dataset) -> float:
     """Length of a recording's sweeps in s (one sampling interval past the last sample)."""
     t = np.asarray(recording["time"].values, dtype=float)
     return float(t[-1] - t[0] + (t[1] - t[0])) if t.size > 1 else 0.0
-
-
-def _elite_correlations(z: np.ndarray, f: np.ndarray, d: int) -> np.ndarray:
-    """Correlation matrix of the parameters (unbounded coordinates) among the best 10 % of
-    samples (at least 2d + 2): which parameters trade off against each other."""
-    n = max(2 * d + 2, int(0.1 * len(f)))
-    elite = z[np.argsort(f, kind="stable")[: min(n, len(f))]]
-    if elite.shape[0] < 3:
-        return np.eye(d)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.corrcoef(elite, rowvar=False)
-    return np.where(np.isfinite(c), c, 0.0)

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from neurokit.errors import FitConfigError
-from neurokit.fitting.gamma import GAMMA_DELTA, gamma_lists, spike_mask, split_lists
+from neurokit.fitting.gamma import GAMMA_DELTA, gamma_lists, split_lists
 
 
 # --------------------------------------------------------------------------- stimulus epochs
@@ -221,13 +221,12 @@ class TraceError(Objective):
         diff = response.voltage[:, ks, :] - target.voltage[None, ks, :]
         if self.mask_spikes is None:
             return np.sqrt(np.nanmean(diff ** 2, axis=(1, 2)))
-        keep = np.ones(diff.shape, dtype=bool)
-        for j, k in enumerate(ks):
-            data_mask = spike_mask(target.time, target.spikes[k], self.mask_spikes)
-            keep[:, j, :] &= ~data_mask[None, :]
-            for i in range(response.n_samples):
-                if response.spikes[i][k].size:
-                    keep[i, j, :] &= ~spike_mask(target.time, response.spikes[i][k], self.mask_spikes)
+        from neurokit.fitting.fast_masks import spike_masks
+
+        # one mask per (sample, sweep) over the data's and the model's spikes, all at once
+        trains = [np.concatenate((target.spikes[k], response.spikes[i][k]))
+                  for i in range(response.n_samples) for k in ks]
+        keep = ~spike_masks(target.time, trains, self.mask_spikes).reshape(diff.shape)
         sq = np.where(keep, diff ** 2, 0.0)
         n = np.maximum(keep.sum(axis=(1, 2)), 1)
         return np.sqrt(sq.sum(axis=(1, 2)) / n)

@@ -20,6 +20,8 @@ import xarray as xr
 from neurokit.files import write_text
 from neurokit.fitting.evaluator import make_target
 from neurokit.fitting.gamma import GAMMA_DELTA, gamma_factor, timing_error
+from neurokit.fitting.reliability import reliability_figures
+from neurokit.fitting.summary import summary_markdown
 
 MASK = (-2e-3, 10e-3)  # s around each spike left out of the subthreshold RMS of spiking sweeps
 
@@ -39,13 +41,13 @@ def reliability(spikes: np.ndarray, segments, delta: float = GAMMA_DELTA) -> flo
     return None
 
 
-def sweep_table(fitter, sweeps: list[int]) -> tuple[list[dict], dict, xr.Dataset]:
-    """Per-sweep figures of the best parameters on ``sweeps`` and their aggregate; also the
-    simulated traces (as the recording would show them)."""
+def sweep_table(fitter, sweeps: list[int], values: xr.Dataset | None = None) -> tuple[list[dict], dict, xr.Dataset]:
+    """Per-sweep figures of the best parameters (or ``values``, one sample) on ``sweeps`` and
+    their aggregate; also the simulated traces (as the recording would show them)."""
     ev = fitter.evaluator_
     protocol = fitter.protocol_.select_sweeps(sweeps)
     target = make_target(fitter.recording_, sweeps, protocol, fitter.cfg.spike_threshold)
-    values = fitter.best_values_
+    values = fitter.best_values_ if values is None else values
     result = ev.simulate(values, protocol)
     resp = ev.response(result, values, target)
     rows = []
@@ -64,8 +66,6 @@ def sweep_table(fitter, sweeps: list[int]) -> tuple[list[dict], dict, xr.Dataset
     quiet = [r for r in rows if r["data_spikes"] == 0]
     nd = sum(r["data_spikes"] for r in rows)
     nm = sum(r["model_spikes"] for r in rows)
-    rel = [r["reliability"] for r in spiking if r["reliability"] is not None]
-    rel_rows = [r for r in spiking if r["reliability"] is not None]
     agg = {
         "sweeps": [int(k) for k in sweeps],
         "mean_gamma": float(np.mean([r["gamma"] for r in spiking])) if spiking else None,
@@ -75,12 +75,10 @@ def sweep_table(fitter, sweeps: list[int]) -> tuple[list[dict], dict, xr.Dataset
         "subthreshold_rms_mV": (float(np.sqrt(np.mean([r["rms_mV"] ** 2 for r in quiet]))) if quiet else None),
         "masked_rms_mV": (float(np.sqrt(np.mean([r["rms_masked_mV"] ** 2 for r in rows
                                                   if r["rms_masked_mV"] is not None])))),
-        "reliability": float(np.mean(rel)) if rel else None,
+        # spike-weighted, over every repeated step (within and across sweeps), and the model on
+        # the same step windows with the same weights: the only honest ratio
+        **reliability_figures(target.spikes, resp.spikes[0], target.segments),
     }
-    if rel:
-        model_on_same = float(np.mean([r["gamma"] for r in rel_rows]))
-        agg["gamma_on_reliability_sweeps"] = model_on_same
-        agg["gamma_relative_to_reliability"] = model_on_same / agg["reliability"] if agg["reliability"] > 0 else None
     shown = resp.voltage[0].copy()
     for j, spikes in enumerate(resp.spikes[0]):
         # integrate-and-fire traces reset without a spike shape: mark each spike for the eye
@@ -134,7 +132,10 @@ def write_report(fitter, out: Path | None = None, figure: bool = True) -> dict:
             "fixed": {k: {"value": float(v), "unit": _unit_of(cfg.model, k)} for k, v in cfg.fixed.items()}}
     write_text(out / "best_parameters.toml", tomli_w.dumps(best))
 
+    write_text(out / "fit.toml", cfg.text)  # the fit as run (neurokit predict reads it back)
     train_rows, train, train_sim = sweep_table(fitter, fitter.train_sweeps_)
+    val_sweeps = getattr(fitter, "validation_sweeps_", [])
+    val_rows, val, val_sim = sweep_table(fitter, val_sweeps) if val_sweeps else ([], {}, None)
     test_rows, test, test_sim = (sweep_table(fitter, fitter.test_sweeps_) if fitter.test_sweeps_
                                  else ([], {}, None))
     sens = getattr(fitter, "sensitivity_", None)
@@ -144,15 +145,47 @@ def write_report(fitter, out: Path | None = None, figure: bool = True) -> dict:
         "budget": cfg.budget, "evaluations": fitter.evaluations_, "wall_time_s": fitter.wall_time_,
         "best_score": fitter.best_score_, "best_terms": fitter.best_components_,
         "best_parameters": best["parameters"],
-        "train": train, "test": test, "train_sweeps": train_rows, "test_sweeps": test_rows,
+        "selection": "validation" if val_sweeps else "training score (no validation sweeps)",
+        "chosen_restart": getattr(fitter, "chosen_restart_", None),
+        "best_validation_score": getattr(fitter, "best_validation_score_", None),
+        "restarts": restart_figures(fitter),
+        "bound_warnings": list(getattr(fitter, "warnings_", [])),
+        "train": train, "validation": val, "test": test, "train_sweeps": train_rows,
+        "validation_sweeps": val_rows, "test_sweeps": test_rows,
         "sensitivity": sens,
         "correlations": {"parameters": cfg.space.names, "matrix": np.round(fitter.correlations_, 3).tolist()},
     }
     write_text(out / "summary.json", json.dumps(summary, indent=1))
     write_text(out / "summary.md", summary_markdown(summary))
     if figure:
-        write_figure(fitter, out, train_sim, test_sim)
+        write_figure(fitter, out, train_sim, test_sim, val_sim)
     return summary
+
+
+def restart_figures(fitter) -> list[dict]:
+    """Every restart's best sample: its scores and mean Gamma on train, validation and test
+    sweeps (one batch per sweep set), so the spread across restarts is in the summary."""
+    restarts = list(getattr(fitter, "restarts_", []))
+    if not restarts:
+        return []
+    cfg = fitter.cfg
+    values = cfg.space.batch({name: [r["params"][name] for r in restarts] for name in cfg.space.names})
+    sets = (("train", fitter.train_sweeps_), ("validation", getattr(fitter, "validation_sweeps_", [])),
+            ("test", fitter.test_sweeps_))
+    out = [{"restart": r["restart"], "phase": r["phase"], "train_score": r["train"],
+            "validation_score": r["validation"], "chosen": r["restart"] == fitter.chosen_restart_}
+           for r in restarts]
+    for label, sweeps in sets:
+        if not sweeps:
+            continue
+        protocol = fitter.protocol_.select_sweeps(sweeps)
+        target = make_target(fitter.recording_, sweeps, protocol, cfg.spike_threshold)
+        resp = fitter.evaluator_.response(fitter.evaluator_.simulate(values, protocol), values, target)
+        ks = [j for j, d in enumerate(target.spikes) if d.size]
+        for i, row in enumerate(out):
+            g = [gamma_factor(target.spikes[j], resp.spikes[i][j], target.duration) for j in ks]
+            row[f"{label}_gamma"] = float(np.mean(g)) if g else None
+    return out
 
 
 def _unit_of(model, name):
@@ -162,36 +195,8 @@ def _unit_of(model, name):
     return "1"
 
 
-def _fmt(x, spec=".3f"):
-    return "-" if x is None else format(x, spec)
-
-
-def summary_markdown(s: dict) -> str:
-    """A short human-readable summary (what ``neurokit fit`` prints at the end)."""
-    lines = [f"# Fit {s['fit']}", "",
-             f"{s['model']} on {s['backend']}, {s['optimiser']}, seed {s['seed']}: "
-             f"{s['evaluations']} evaluations in {s['wall_time_s']:.1f} s; best score {s['best_score']:.4f}", "",
-             "| figure | train | held out |", "|---|---|---|"]
-    tr, te = s["train"], s.get("test") or {}
-    for key, label, spec in (("mean_gamma", "mean Gamma (sweeps with spikes)", ".3f"),
-                             ("reliability", "cell's own reliability (dual steps)", ".3f"),
-                             ("gamma_relative_to_reliability", "model Gamma / reliability", ".2f"),
-                             ("count_error", "spike-count error sum|dN|/N", ".1%"),
-                             ("count_bias", "spike-count bias (N_model-N_data)/N", "+.1%"),
-                             ("subthreshold_rms_mV", "subthreshold RMS, sweeps without spikes (mV)", ".2f"),
-                             ("masked_rms_mV", "RMS outside spike windows, all sweeps (mV)", ".2f")):
-        lines.append(f"| {label} | {_fmt(tr.get(key), spec)} | {_fmt(te.get(key), spec)} |")
-    lines.append(f"| spikes data vs model | {tr['data_spikes']} vs {tr['model_spikes']} | "
-                 f"{te.get('data_spikes', '-')} vs {te.get('model_spikes', '-')} |")
-    lines += ["", "| parameter | value | unit | score change per 1% of range |", "|---|---|---|---|"]
-    sens = s.get("sensitivity") or {}
-    for name, pv in s["best_parameters"].items():
-        sl = sens.get(name, {}).get("slope")
-        lines.append(f"| {name} | {pv['value']:.4g} | {pv['unit']} | {_fmt(sl, '+.3f')} |")
-    return "\n".join(lines) + "\n"
-
-
-def write_figure(fitter, out: Path, train_sim: xr.Dataset, test_sim: xr.Dataset | None) -> Path:
+def write_figure(fitter, out: Path, train_sim: xr.Dataset, test_sim: xr.Dataset | None,
+                 val_sim: xr.Dataset | None = None) -> Path:
     """report.png: chosen sweeps (model vs recording), F-I curve, fit history; each panel drawn
     by :mod:`neurokit.plot`, then tiled into one image."""
     import matplotlib.image as mpimg
@@ -203,7 +208,7 @@ def write_figure(fitter, out: Path, train_sim: xr.Dataset, test_sim: xr.Dataset 
     cfg = fitter.cfg
     rec = fitter.recording_
     sweeps = cfg.report_sweeps or _default_report_sweeps(fitter)
-    sims = [s for s in (train_sim, test_sim) if s is not None]
+    sims = [s for s in (train_sim, val_sim, test_sim) if s is not None]
     sim_all = xr.concat(sims, dim="sweep") if len(sims) > 1 else sims[0]
     sim = sim_all.sel(sweep=sweeps)
     data = rec.isel(sweep=sweeps)

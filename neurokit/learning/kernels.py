@@ -10,6 +10,7 @@ the NumPy reference (:func:`neurokit.learning.rules.train_reference`) see the sa
 from __future__ import annotations
 
 import ctypes
+import functools
 
 import numpy as np
 
@@ -79,7 +80,16 @@ static void present(int rule, int U, int I, double *W, const double *x, double e
 static void krotov(int U, int I, int B, double *W, const double *X, const int32_t *idx, double eta,
                    double p, int k, double delta, double *Wp, double *ds, double *cur, int *top) {
     const size_t UI = (size_t)U * I;
-    for (size_t j = 0; j < UI; j++) Wp[j] = copysign(pow(fabs(W[j]), p - 1.0), W[j]);
+    const double q = p - 1.0;
+    if (q == 1.0) {                                /* integer powers by products: pow() would dominate */
+        memcpy(Wp, W, UI * sizeof(double));
+    } else if (q == 2.0) {
+        for (size_t j = 0; j < UI; j++) Wp[j] = W[j] * fabs(W[j]);
+    } else if (q == 3.0) {
+        for (size_t j = 0; j < UI; j++) Wp[j] = W[j] * W[j] * W[j];
+    } else {
+        for (size_t j = 0; j < UI; j++) Wp[j] = copysign(pow(fabs(W[j]), q), W[j]);
+    }
     memset(ds, 0, UI * sizeof(double));
     double *xx = cur + U;
     for (int u = 0; u < U; u++) xx[u] = 0.0;
@@ -157,8 +167,10 @@ _D = ctypes.POINTER(ctypes.c_double)
 _I32 = ctypes.POINTER(ctypes.c_int32)
 
 
+@functools.lru_cache(maxsize=1)
 def library() -> ctypes.CDLL:
-    """The compiled kernel (built once per source, flags and compiler; cached)."""
+    """The compiled kernel (built once per source, flags and compiler; cached on disk, and
+    looked up once per process: the cache check hashes the library file)."""
     lib = build(SOURCE, "learning_rules", DEFAULT_CFLAGS)
     lib.nk_learn.argtypes = [ctypes.c_int] * 7 + [_D, _I32, _D, _D, _D, _D]
     lib.nk_learn.restype = None

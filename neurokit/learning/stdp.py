@@ -19,6 +19,7 @@ is its NumPy twin.
 from __future__ import annotations
 
 import ctypes
+import functools
 
 import numpy as np
 
@@ -30,11 +31,11 @@ from neurokit.rng import u01
 STDP = Rule("stdp", 5, (
     Hyper("eta", 0.05, "1", "STDP learning rate (falls linearly to 0)"),
     Hyper("x_tar", 0.4, "1", "target pre-synaptic trace (below it: depression)"),
-    Hyper("theta_plus", 0.05, "1", "threshold increase per spike (threshold units)"),
+    Hyper("theta_plus", 0.5, "1", "threshold increase per spike (threshold units)"),
     Hyper("tau_theta", 10.0, "s", "threshold decay time constant"),
     Hyper("tau_m", 0.02, "s", "membrane time constant"),
     Hyper("tau_pre", 0.02, "s", "pre-synaptic trace time constant"),
-    Hyper("rate_max", 100.0, "Hz", "input rate of a white pixel"),
+    Hyper("rate_max", 300.0, "Hz", "input rate of a white pixel"),
     Hyper("w_sum", 8.0, "1", "sum of each unit's input weights (threshold units)"),
     Hyper("w_max", 1.0, "1", "largest weight"),
 ), "spiking WTA network with STDP and adaptive thresholds (Diehl & Cook 2015, simplified)")
@@ -124,6 +125,7 @@ void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, con
 _D = ctypes.POINTER(ctypes.c_double)
 
 
+@functools.lru_cache(maxsize=1)
 def _library() -> ctypes.CDLL:
     lib = build(SOURCE, "learning_stdp", DEFAULT_CFLAGS)
     lib.nk_stdp.argtypes = [ctypes.c_int] * 7 + [ctypes.c_double] + [ctypes.c_void_p] * 8

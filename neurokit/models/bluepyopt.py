@@ -1,4 +1,8 @@
-"""Reading a BluePyOpt cell (mechanisms.json, parameters.json) as a :class:`CellModel`.
+"""Reading a BluePyOpt cell (mechanisms.json, parameters.json) as :class:`CellModel` fields.
+
+:func:`cell_fields` returns plain data (regions as ``(name, mechanisms, values)``);
+:func:`neurokit.models.cell.from_bluepyopt` makes the :class:`CellModel` (this module does not
+import :mod:`neurokit.models.cell`, so the two form no import cycle).
 
 The files are data: read with :mod:`json`, distributions evaluated only through
 :mod:`neurokit.expressions`. BluePyOpt's section lists map to neurokit regions
@@ -36,8 +40,8 @@ import numpy as np
 
 from neurokit.errors import ExpressionError, ModelError
 from neurokit.expressions import IDENTIFIER, evaluate, names_in
-from neurokit.models.cell import CellModel, Region
 from neurokit.models.morphology import Morphology
+from neurokit.models.sites import Location
 from neurokit.params import Parameter
 
 SECTION_LISTS = {"somatic": "soma", "axonal": "axon", "apical": "apical", "basal": "basal", "all": "all"}
@@ -111,10 +115,11 @@ def distribution_factor(dist: str, where: str, scope: Mapping[str, float] | None
     return re.sub(r"\bvalue\b", "1", text)
 
 
-def cell_from_bluepyopt(morphology, mechanisms, parameters, mod_folder=None, *, name: str = "bluepyopt_cell",
-                        values: Mapping[str, float] | None = None, replace_axon="bluepyopt",
-                        nseg: str | None = "bluepyopt", **options) -> CellModel:
-    """A :class:`CellModel` from BluePyOpt's files (see the module docstring).
+def cell_fields(morphology, mechanisms, parameters, mod_folder=None, *, name: str = "bluepyopt_cell",
+                values: Mapping[str, float] | None = None, replace_axon="bluepyopt",
+                nseg: str | None = "bluepyopt", **options) -> dict:
+    """:class:`CellModel` fields from BluePyOpt's files (see the module docstring); ``regions``
+    as ``(name, mechanisms, values)`` tuples.
 
     Parameters
     ----------
@@ -206,17 +211,27 @@ def cell_from_bluepyopt(morphology, mechanisms, parameters, mod_folder=None, *, 
     if globals_:
         raise ModelError(f"BluePyOpt globals {sorted(globals_)}: neurokit sets only celsius and v_init "
                          f"as fixed globals (give others bounds to make them free)")
-    regions = tuple(Region(r, tuple(region_mechs.get(r, ())), region_values.get(r, {}))
-                    for r in dict.fromkeys([*region_mechs, *region_values]))
+    regions = [(r, tuple(region_mechs.get(r, ())), region_values.get(r, {}))
+               for r in dict.fromkeys([*region_mechs, *region_values])]
     if not isinstance(morphology, Morphology):
         morphology = Morphology.from_file(morphology, replace_axon=replace_axon, nseg=nseg)
     folders = () if mod_folder is None else (str(mod_folder),)
     options.setdefault("description", "imported from BluePyOpt mechanisms.json / parameters.json")
-    return CellModel(name=name, morphology=morphology, regions=regions, parameters=tuple(free),
-                     scaling=scaling, mechanism_folders=folders, **options)
+    return dict(options, name=name, morphology=morphology, regions=regions, parameters=tuple(free),
+                scaling=scaling, mechanism_folders=folders)
 
 
 def _number(value, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ModelError(f"{where}: {value!r} is not a number")
     return float(value)
+
+
+def recordings_from_bluepyopt(protocols) -> dict[str, tuple[Location, ...]]:
+    """Per protocol of protocols.json, the :class:`Location` entries BluePyOpt records at (the
+    soma, then each ``somadistance`` recording), for ``CellModel.replace(recordings=...)``."""
+    from neurokit.protocols_bluepyopt import recording_sites
+
+    return {name: tuple(Location("soma") if s["distance"] is None else Location(s["region"], distance=s["distance"])
+                        for s in sites)
+            for name, sites in recording_sites(protocols).items()}

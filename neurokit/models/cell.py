@@ -29,7 +29,9 @@ Discretisation
 Each section gets an odd number of segments by the d_lambda rule (Hines & Carnevale 2001):
 segments no longer than ``d_lambda`` times the AC length constant at ``d_lambda_freq`` Hz,
 computed once at build time from the default ``Ra`` and ``cm``. ``d_lambda=None`` keeps one
-segment per section (or a section's own ``nseg``).
+segment per section (or a section's own ``nseg``). A morphology's own ``nseg`` rule
+(``"length:40"``, ``"bluepyopt"``, ``"d_lambda"``) takes precedence; see
+:mod:`neurokit.models.morphology`. :func:`from_bluepyopt` reads BluePyOpt's cell files.
 """
 
 from __future__ import annotations
@@ -175,11 +177,19 @@ class CellModel(ParameterisedModel):
             if not isinstance(r, Region):
                 raise ModelError(f"cell {self.name!r}: regions must be Region entries "
                                  f"(Region('soma', ('nk_na',), {{...}})), got {r!r}")
+        for key, kind in (("synapses", Synapse), ("recordings", Location)):
+            for item in getattr(self, key):
+                if not isinstance(item, kind):
+                    raise ModelError(f"cell {self.name!r}: {key} must be {kind.__name__} entries, got {item!r}")
         object.__setattr__(self, "mechanism_folders", tuple(str(Path(f).resolve()) for f in self.mechanism_folders))
         if not isinstance(self.scaling, Mapping):
             raise ModelError(f"cell {self.name!r}: scaling must map '<variable>.<region>' to an "
                              f"expression, got {self.scaling!r}")
         object.__setattr__(self, "scaling", dict(self.scaling))
+        for key, unit in (("celsius", "degC"), ("v_init", "mV"), ("spike_threshold", "mV")):
+            value = getattr(self, key)  # a file's [model] options reach here unchecked
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ModelError(f"cell {self.name!r}: {key} must be a finite number of {unit}, got {value!r}")
         if self.d_lambda is not None:
             positive(self.d_lambda, f"cell {self.name!r}: d_lambda", "(fraction of a length constant)")
         positive(self.d_lambda_freq, f"cell {self.name!r}: d_lambda_freq", "Hz")
@@ -315,6 +325,8 @@ def from_bluepyopt(morphology, mechanisms, parameters, mod_folder=None, **option
     name), ``replace_axon``, ``nseg`` and any :class:`CellModel` field. See
     :mod:`neurokit.models.bluepyopt` for what the files may hold.
     """
-    from neurokit.models.bluepyopt import cell_from_bluepyopt
+    from neurokit.models.bluepyopt import cell_fields
 
-    return cell_from_bluepyopt(morphology, mechanisms, parameters, mod_folder, **options)
+    kw = cell_fields(morphology, mechanisms, parameters, mod_folder, **options)
+    kw["regions"] = tuple(Region(*r) for r in kw["regions"])
+    return CellModel(**kw)

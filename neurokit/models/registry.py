@@ -26,6 +26,7 @@ _BUILTIN: dict[str, tuple[str, str, str]] = {
     "izhikevich": ("point", "neurokit.models.point", "IZHIKEVICH"),
     "hh": ("point", "neurokit.models.point", "HH"),
     "gif": ("point", "neurokit.models.point", "GIF"),
+    "gif_block": ("point", "neurokit.models.point_extra", "GIF_BLOCK"),
     "wilson_cowan": ("rate", "neurokit.models.rate", "WilsonCowan"),
     "jansen_rit": ("rate", "neurokit.models.rate", "JansenRit"),
     "single_compartment_hh": ("cell", "neurokit.models.cell", "single_compartment_hh"),

@@ -4,6 +4,10 @@ synthetic recordings made with known parameters, for the fitting tests. Importab
 
 from __future__ import annotations
 
+import itertools
+import os
+import signal
+
 import numpy as np
 import xarray as xr
 
@@ -54,6 +58,24 @@ class NumpyLIF(Simulator):
         spikes = schema.spikes_dataset(times, sample=p["sample"].values[np.concatenate(ss)] if ss else np.empty(0, int),
                                        sweep=np.concatenate(sw) if sw else np.empty(0, int))
         return xr.merge([ds, spikes], combine_attrs="override")
+
+
+class DiesAtCall(NumpyLIF):
+    """The NumPy LIF that SIGKILLs its own process when ``simulate`` is called for the
+    ``die_at``-th time in that process: a fit killed mid-run after a known number of
+    generations, whatever the machine's speed (a test that polls the checkpoint and kills on
+    time races the fit). The count is per process (a backend named by import path is built
+    anew for every batch), so it lives on the class."""
+
+    calls = itertools.count(1)
+
+    def __init__(self, die_at: int = 5):
+        self.die_at = int(die_at)
+
+    def simulate(self, model, params, protocol):
+        if next(DiesAtCall.calls) >= self.die_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().simulate(model, params, protocol)
 
 
 TRUE_LIF = {"C": 150.0, "g_L": 8.0, "E_L": -68.0, "V_th": -50.0, "V_reset": -60.0, "t_ref": 2.0}

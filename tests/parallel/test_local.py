@@ -288,7 +288,9 @@ def test_fit_command_takes_a_dask_scheduler(tmp_path):
 def test_scheduler_without_workers_is_a_backend_error():
     from distributed import LocalCluster
 
+    # connect_timeout bounds both the connection and the wait for a worker: 5 s so that a
+    # slow connection on a loaded machine is not mistaken for the missing worker
     with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
-        with DaskExecutor(cluster.scheduler_address, connect_timeout="1s") as ex:
+        with DaskExecutor(cluster.scheduler_address, connect_timeout="5s") as ex:
             with pytest.raises(BackendError, match="no Dask worker joined"):
                 ex.workers

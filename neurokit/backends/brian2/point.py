@@ -29,14 +29,15 @@ from neurokit.units import brian2_module, quantity
 _DECL = re.compile(r"^\s*([A-Za-z_]\w*)\s*:\s*([^()#=]*?)\s*(\(.*\))?\s*(#.*)?$")
 
 
-def split_equations(model: PointModel) -> tuple[list[str], dict[str, str]]:
+def split_equations(model: PointModel, require_stimulus: bool = True) -> tuple[list[str], dict[str, str]]:
     """Equation lines of ``model`` without its parameter and stimulus declarations, and the
     Brian2 unit text of every parameter.
 
     Raises
     ------
     ModelError
-        If the model declares no stimulus line, or a parameter is not declared.
+        If the model declares no stimulus line (where ``require_stimulus``: networks wire
+        their synaptic currents to it), or a parameter is not declared.
     """
     params = set(model.space.names)
     lines, units, stim = [], {}, False
@@ -51,13 +52,23 @@ def split_equations(model: PointModel) -> tuple[list[str], dict[str, str]]:
                 units[name] = m.group(2).strip() or "1"
                 continue
         lines.append(line)
-    if not stim:
+    if not stim and require_stimulus:
         raise ModelError(f"model {model.name!r} declares no '{model.stimulus} : amp' line to replace")
     missing = params - set(units)
     if missing:
         raise ModelError(f"model {model.name!r}: parameters {sorted(missing)} "
                          "are not declared in its equations")
     return lines, units
+
+
+def stimulus_unit(model: PointModel) -> str | None:
+    """Brian2 unit text of the model's input declaration (``"amp"``, ``"1"``), None if the
+    model declares no input."""
+    for line in model.equations.splitlines():
+        m = _DECL.match(line)
+        if m and m.group(1) == model.stimulus:
+            return m.group(2).strip() or "1"
+    return None
 
 
 def integration_method(model: PointModel, override: str | None, nonlinear: bool) -> str:
@@ -108,21 +119,30 @@ def simulate_point(model: PointModel, params, protocol, open_session: Callable) 
     stochastic = cur.ndim == 3
     rows = cur.reshape(-1, n_steps) if stochastic else cur
     values = np.concatenate([np.zeros((n_settle, rows.shape[0])), rows.T], axis=0)
-    lines, units = split_equations(model)
-    eqs = "\n".join(lines + [f"{model.stimulus} = nk_stim(t, nk_row) : amp",
-                             "nk_row : integer (constant)"]
-                    + [f"{name} : {unit} (constant)" for name, unit in units.items()])
+    lines, units = split_equations(model, require_stimulus=False)
+    stim_unit = stimulus_unit(model)
+    if stim_unit is None and np.any(cur != 0):
+        raise ProtocolError(f"model {model.name!r} declares no stimulus variable {model.stimulus!r}, "
+                            "but the protocol injects current")
+    stim_lines = ([f"{model.stimulus} = nk_stim(t, nk_row) : {stim_unit}", "nk_row : integer (constant)"]
+                  if stim_unit is not None else [])
+    eqs = "\n".join(lines + stim_lines + [f"{name} : {unit} (constant)" for name, unit in units.items()])
     record = recorded_states(model, protocol)
     n = n_s * n_k
 
     with open_session(protocol.dt) as session:
         mon_dt, skip, stride = monitor_plan(protocol, session.standalone)
         b2.seed(int(sample_seeds(protocol.seed, [0])[0] % (2**31 - 1)))
-        stim = b2.TimedArray(values * b2.nA, dt=protocol.dt * b2.second, name="nk_stim")
+        namespace = {}
+        if stim_unit is not None:
+            # the protocol's nA for a current input, its numbers in SI for any other unit
+            si = b2.Quantity(1.0, dim=b2.Equations(f"nk_u : {stim_unit}")["nk_u"].dim)
+            namespace["nk_stim"] = b2.TimedArray(values * model.stimulus_scale() * si,
+                                                 dt=protocol.dt * b2.second, name="nk_stim")
         try:
             group = b2.NeuronGroup(n, eqs, threshold=model.threshold, reset=model.reset,
                                    refractory=model.refractory if model.refractory else False,
-                                   method=model.method, namespace={"nk_stim": stim},
+                                   method=model.method, namespace=namespace,
                                    name="nk_cells")
         except Exception as exc:  # Brian2 raises many types for bad equations
             raise ModelError(f"model {model.name!r} cannot be built by Brian2: {exc}") from exc
@@ -133,7 +153,8 @@ def simulate_point(model: PointModel, params, protocol, open_session: Callable) 
         for p in model.parameters:
             setattr(group, p.name, quantity(np.repeat(cols[p.name], n_k), p.unit))
         sweep_of = np.tile(np.arange(n_k), n_s)
-        group.nk_row = (np.arange(n) if stochastic else sweep_of)
+        if stim_unit is not None:
+            group.nk_row = (np.arange(n) if stochastic else sweep_of)
         for var, expr in model.initial.items():
             setattr(group, var, expr)
         objs = [group]

@@ -26,43 +26,36 @@ import xarray as xr
 from neurokit import schema
 from neurokit.backends.base import Simulator
 from neurokit.codegen import runtime
-from neurokit.codegen.frontend import build_ir, model_from_equations
-from neurokit.errors import BackendError, CompilerError, ModelError, ParameterError, ProtocolError, UnitError
+from neurokit.codegen.cache import c_source, model_ir
+from neurokit.errors import BackendError, CompilerError, ModelError, ParameterError, ProtocolError
 from neurokit.params import ParameterSpace, batch_columns, sample_seeds
-from neurokit.units import display_unit, parse_unit
+from neurokit.units import conversion_factor, display_unit
 
 LOG = logging.getLogger("neurokit.backends.native")
 _DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start values
 
 
+# Kernels per (cached) IR: the C one from the IR cache's source, so a warm start generates
+# nothing; the NumPy and CUDA targets print the full IR.
 @functools.lru_cache(maxsize=32)
-def _c_kernel(ir):
+def _c_kernel(ir, dtype="float64"):
     from neurokit.codegen.targets.c import CKernel
 
-    return CKernel(ir)
+    return CKernel(ir, dtype, source=c_source(ir, dtype))
 
 
 @functools.lru_cache(maxsize=32)
 def _cuda_kernel(ir, dtype):
     from neurokit.codegen.targets.cuda import CudaKernel
 
-    return CudaKernel(ir, dtype)
+    return CudaKernel(ir.full(), dtype)
 
 
 @functools.lru_cache(maxsize=32)
 def _numpy_kernel(ir):
     from neurokit.codegen.targets.numpy import NumpyKernel
 
-    return NumpyKernel(ir)
-
-
-def _si_factor(unit: str, si_unit: str, what: str) -> float:
-    src, dst = parse_unit(unit), parse_unit(si_unit)
-    from brian2.units.fundamentalunits import have_same_dimensions
-
-    if not have_same_dimensions(src, dst):
-        raise UnitError(f"{what}: unit {unit!r} does not match the equations' {si_unit!r}")
-    return float(np.asarray(src)) / float(np.asarray(dst))
+    return NumpyKernel(ir.full())
 
 
 class PointSimulator(Simulator):
@@ -79,9 +72,11 @@ class PointSimulator(Simulator):
         ``"cpu"``: the ``target`` above; ``"cuda"``: the CUDA target (one GPU thread per
         neuron, needs CuPy and an NVIDIA GPU); ``"auto"``: CUDA where CuPy sees a GPU, else CPU.
     dtype : {"float64", "float32"}
-        Floating-point type of the integration; ``"float32"`` only on the GPU (with
-        ``device="auto"`` and no GPU, the CPU runs in float64, and the result's ``dtype`` attr
-        says so).
+        Floating-point type of the integration. ``"float32"`` runs the C kernel (CPU) or the
+        CUDA kernel in single precision, about twice as fast on the CPU (twice the SIMD
+        lanes); use it for batches where it is accurate enough (check spike counts against
+        float64 on a few samples, see docs/native.md). The NumPy reference target always runs
+        in float64, and the result's ``dtype`` attr says which type ran.
     max_rate : float
         Spike-buffer size per neuron and sweep, as a rate in Hz over the protocol's duration.
     on_overflow : {"mark", "raise"}
@@ -100,8 +95,6 @@ class PointSimulator(Simulator):
             raise BackendError(f"native: unknown device {device!r}; use 'cpu', 'cuda' or 'auto'")
         if dtype not in ("float64", "float32"):
             raise BackendError(f"native: dtype {dtype!r} is not supported; use 'float64' or 'float32'")
-        if dtype == "float32" and device == "cpu":
-            raise BackendError("native: dtype 'float32' runs on the GPU only (device='cuda' or 'auto')")
         if on_overflow not in ("mark", "raise"):
             raise BackendError(f"native: on_overflow must be 'mark' or 'raise', got {on_overflow!r}")
         if not max_rate > 0:
@@ -160,6 +153,8 @@ class PointSimulator(Simulator):
             (sample, sweep).
         """
         if isinstance(model, str):
+            from neurokit.codegen.frontend import model_from_equations
+
             model = model_from_equations(model)
         if not hasattr(model, "equations"):
             raise ModelError(f"native backend cannot simulate a {type(model).__name__}: "
@@ -168,7 +163,7 @@ class PointSimulator(Simulator):
 
         if not isinstance(protocol, Protocol):
             raise ProtocolError(f"native: protocol must be a neurokit Protocol, got {type(protocol).__name__}")
-        ir = build_ir(model)
+        ir = model_ir(model)
         inputs, samples = self._inputs(model, ir, params, protocol)
         if self.resolved_device() == "cuda":
             kernel = _cuda_kernel(ir, self.dtype)
@@ -178,7 +173,7 @@ class PointSimulator(Simulator):
         target = self.resolved_target()
         if target == "c":
             try:
-                kernel = _c_kernel(ir)
+                kernel = _c_kernel(ir, self.dtype)
             except CompilerError as exc:
                 if self.target == "auto":
                     LOG.warning("native: the C target is not available (%s); falling back to the "
@@ -189,7 +184,8 @@ class PointSimulator(Simulator):
         else:
             kernel = _numpy_kernel(ir)
         raw = kernel.run(inputs, threads=self._threads()) if target == "c" else kernel.run(inputs)
-        return self._dataset(model, ir, raw, inputs, samples, protocol, target, "float64")
+        return self._dataset(model, ir, raw, inputs, samples, protocol, target,
+                             self.dtype if target == "c" else "float64")
 
     # -- inputs -----------------------------------------------------------------------------
     def _inputs(self, model, ir, params, protocol):
@@ -220,17 +216,7 @@ class PointSimulator(Simulator):
         return inputs, samples
 
     def _initial(self, model, ir, si, n):
-        from neurokit.codegen.targets.numpy import NAMESPACE, _Printer
-
-        init = {s: np.full(n, _DEFAULT_STATE.get(s, 0.0)) for s in ir.state_names}
-        printer = _Printer()
-        for a in ir.initial:
-            env = dict(NAMESPACE)
-            env.update(si)
-            with np.errstate(all="ignore"):
-                value = eval(printer.doprint(a.expr), {"__builtins__": {}}, env)  # noqa: S307 - printed IR
-            init[a.target] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
-        return init
+        return ir.initial_values(si, n, _DEFAULT_STATE)
 
     def _currents(self, model, ir, protocol, samples, n_s):
         n_w = protocol.n_sweeps
@@ -239,7 +225,8 @@ class PointSimulator(Simulator):
                 raise ProtocolError(f"model {model.name!r} declares no stimulus variable "
                                     f"{getattr(model, 'stimulus', 'I_stim')!r}, but the protocol injects current")
             return np.zeros((1, protocol.n_steps)), np.zeros(n_s * n_w, dtype=np.int32)
-        cur = protocol.currents(samples) * 1e-9  # nA -> A
+        # nA -> A for a current input; an input of another unit takes the numbers in its SI unit
+        cur = protocol.currents(samples) * getattr(model, "stimulus_scale", lambda: 1e-9)()
         if cur.ndim == 3:  # stochastic stimuli: one row per (sample, sweep)
             return cur.reshape(n_s * n_w, -1), np.arange(n_s * n_w, dtype=np.int32)
         return cur, np.tile(np.arange(n_w, dtype=np.int32), n_s)
@@ -256,7 +243,7 @@ class PointSimulator(Simulator):
             si_unit = ir.unit_of(var)
             shown = "mV" if name == "membrane_potential" else display_unit(si_unit)
             record.append(var)
-            scales.append(_si_factor(si_unit, shown, f"state variable {var!r}"))
+            scales.append(conversion_factor(si_unit, shown, what=f"state variable {var!r}"))
         return record, scales
 
     # -- output -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import xarray as xr
 
 from neurokit.backends.native.point import LOG, PointSimulator
 from neurokit.errors import CompilerError, ProtocolError
+from neurokit.models.network import Network
 from neurokit.models.rate_networks import RateNetwork
 from neurokit.models.rate_nodes import NodeNetwork
 
@@ -18,12 +19,12 @@ class NativeSimulator(PointSimulator):
     targets, ``"c"`` or ``"numpy"``, whatever ``device`` says)."""
 
     def supports(self, model) -> bool:
-        return isinstance(model, (NodeNetwork, RateNetwork)) or super().supports(model)
+        return isinstance(model, (NodeNetwork, RateNetwork, Network)) or super().supports(model)
 
     def simulate(self, model, params, protocol) -> xr.Dataset:
         """Simulate ``model`` for every sample of ``params`` and every sweep of ``protocol``
         (datasets: see :mod:`.point`, :mod:`.rate`, :mod:`.rate_network`)."""
-        if not isinstance(model, (NodeNetwork, RateNetwork)):
+        if not isinstance(model, (NodeNetwork, RateNetwork, Network)):
             return super().simulate(model, params, protocol)
         from neurokit.protocols import Protocol
 
@@ -31,6 +32,8 @@ class NativeSimulator(PointSimulator):
             raise ProtocolError(f"native: protocol must be a neurokit Protocol, got {type(protocol).__name__}")
         if isinstance(model, NodeNetwork):
             from neurokit.backends.native.rate import simulate_nodes as run
+        elif isinstance(model, Network):  # spiking networks: neurokit.backends.native.network
+            from neurokit.backends.native.network import simulate_network as run
         else:
             from neurokit.backends.native.rate_network import simulate_network as run
         target = self.resolved_target()

@@ -6,7 +6,8 @@ The axon stub follows BluePyOpt's ``NrnFileMorphology.replace_axon`` (Van Geit e
 two sections of half the stub length each, ``axon[0](0)`` on ``soma(1)``, ``axon[1](0)`` on
 ``axon[0](1)``; the first takes the diameter of the original first axonal section, the second
 that of the first axonal section whose centre lies further than the stub length from the soma
-centre (else the first's); each gets ``1 + 2*int(L/40)`` segments. A cell without an axon gets
+centre (else the first's), read with the original axon cut into ``1 + 2*int(L/40)`` segments
+as BluePyOpt has it then (with 3-D points a section's diameter is its middle segment's); each gets ``1 + 2*int(L/40)`` segments. A cell without an axon gets
 1 um diameters. Lengths and diameters are um.
 
 ``neuron`` is imported only inside functions.
@@ -28,9 +29,13 @@ def replace_axon(sections: list, soma, length: float) -> tuple[list, set]:
     axon = [s for _, r, s in sections if r == "axon"]
     diams = [1.0, 1.0]
     if axon:
+        # BluePyOpt reads the diameters after its 1 + 2*int(L/40) discretisation; with 3-D
+        # points, a section's diam is its middle segment's mean, so the count matters.
+        for sec in axon:
+            sec.nseg = 1 + 2 * int(sec.L / BLUEPYOPT_NSEG_LENGTH)
         diams = [axon[0].diam, axon[0].diam]
         origin = soma(0.5)
-        for sec in axon[1:]:
+        for sec in axon:  # BluePyOpt checks the first section too
             if h.distance(origin, sec(0.5)) > length:
                 diams[1] = sec.diam
                 break

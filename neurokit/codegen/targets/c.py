@@ -30,14 +30,16 @@ from __future__ import annotations
 import ctypes
 import functools
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import sympy
 
 from neurokit.codegen import runtime
-from neurokit.codegen.ir import ModelIR
 from neurokit.codegen.rng import RNG_C
-from neurokit.codegen.targets.c_printer import comment_text, invariant_lines, names, reset_lines, step_body, used_draws
 from neurokit.errors import BackendError
+
+if TYPE_CHECKING:
+    from neurokit.codegen.ir import ModelIR
 
 #: Neurons per block: a multiple of the widest vector (16 floats in AVX-512), small enough
 #: that a block's state stays in L1/L2 through the whole time loop. Fixed, so that a neuron's
@@ -94,6 +96,9 @@ static inline double nk_clip(double x, double lo, double hi) { return fmin(fmax(
 static inline double nk_sign(double x) { return (double)((x > 0) - (x < 0)); }
 static inline float nk_clip_f(float x, float lo, float hi) { return fminf(fmaxf(x, lo), hi); }
 static inline float nk_sign_f(float x) { return (float)((x > 0) - (x < 0)); }
+/* Brian2's '%': floored modulo, the sign of the divisor (Python's). */
+static inline double nk_mod(double x, double y) { const double r = fmod(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }
+static inline float nk_mod_f(float x, float y) { const float r = fmodf(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }
 
 """ + RNG_C
 
@@ -108,6 +113,10 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
     ExpressionError
         A state, parameter or stimulus name that is not a plain identifier.
     """
+    # sympy (through the printer) only here: a kernel loaded from its cached source needs none
+    from neurokit.codegen.targets.c_printer import (comment_text, invariant_lines, names, reset_lines, step_body,
+                                                    used_draws)
+
     if dtype not in DTYPES:
         raise BackendError(f"C target: dtype {dtype!r} not supported; use one of {sorted(DTYPES)}")
     real, _, itype = DTYPES[dtype]
@@ -203,17 +212,22 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
 
 
 def _uses(assigns, name: str) -> bool:
+    import sympy
+
     sym = sympy.Symbol(name, real=True)
     return any(sym in a.expr.free_symbols for a in assigns)
 
 
 class CKernel:
     """The compiled runner of one IR in one ``dtype`` (built once per process, cached on disk
-    by hash)."""
+    by hash). ``source``: the code :func:`generate` gave for this IR and dtype, when the caller
+    has it (:mod:`neurokit.codegen.cache`); ``ir`` then needs only its names."""
 
-    def __init__(self, ir: ModelIR, dtype: str = "float64"):
+    def __init__(self, ir: ModelIR, dtype: str = "float64", source: str | None = None):
+        if dtype not in DTYPES:
+            raise BackendError(f"C target: dtype {dtype!r} not supported; use one of {sorted(DTYPES)}")
         self.ir, self.dtype = ir, dtype
-        self.source = generate(ir, dtype)
+        self.source = generate(ir, dtype) if source is None else source
         self.lib = _load(self.source, ir.name)
         self.fn = self.lib.nk_run
         self.fn.restype = ctypes.c_int

@@ -63,6 +63,26 @@ class CPrinter(C99CodePrinter):
     def _print_Rational(self, expr):
         return self._lit(float(expr))
 
+    # Brian2's constants pi, e, inf as literals (C99's M_PI/M_E are not in strict ISO C).
+    def _print_NumberSymbol(self, expr):
+        return self._lit(float(expr))
+
+    _print_Pi = _print_Exp1 = _print_NumberSymbol
+
+    def _print_Infinity(self, expr):
+        return self._lit(float("inf"))
+
+    def _print_NegativeInfinity(self, expr):
+        return self._lit(float("-inf"))
+
+    def _print_NaN(self, expr):
+        return self._lit(float("nan"))
+
+    def _print_Mod(self, expr):
+        # Brian2's '%' is Python's floored modulo (sign of the divisor), not C's fmod.
+        a, b = (self._print(x) for x in expr.args)
+        return f"{self._fn('nk_mod')}({a}, {b})"
+
     def _print_BooleanTrue(self, expr):
         return "1"
 

@@ -50,6 +50,7 @@ __device__ __forceinline__ real nk_exprel(real x) {
 __device__ __forceinline__ real nk_timestep(real x, real dt) { return trunc((x + (real)1e-3 * dt) / dt); }
 __device__ __forceinline__ real nk_clip(real x, real lo, real hi) { return fmin(fmax(x, lo), hi); }
 __device__ __forceinline__ real nk_sign(real x) { return (real)((x > (real)0) - (x < (real)0)); }
+__device__ __forceinline__ real nk_mod(real x, real y) { const real r = fmod(x, y); return (r != (real)0 && ((r < (real)0) != (y < (real)0))) ? r + y : r; }
 
 """ + RNG_CUDA + r"""typedef unsigned long long uint64_t;
 """

@@ -71,11 +71,24 @@ NAMESPACE = {
     "power": np.power, "logical_and": np.logical_and, "logical_or": np.logical_or,
     "logical_not": np.logical_not, "greater": np.greater, "greater_equal": np.greater_equal,
     "less": np.less, "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
-    "select": np.select, "nan": np.nan, "inf": np.inf, "pi": np.pi, "e": np.e,
+    "select": np.select, "nan": np.nan, "inf": np.inf, "pi": np.pi, "e": np.e, "mod": np.mod,
+    "remainder": np.mod, "fmod": np.fmod,
 }
 
 
+def _check_functions(exprs) -> None:
+    """Raise a typed error for a function the NumPy target does not implement."""
+    from neurokit.errors import EquationError
+
+    for e in exprs:
+        for f in e.atoms(sympy.Function):
+            fname = type(f).__name__
+            if fname not in NAMESPACE and fname not in ("Abs", "Mod", "Heaviside", "Piecewise", "Min", "Max"):
+                raise EquationError(f"function {fname!r} has no implementation in the NumPy target")
+
+
 def _function(name: str, args: list[str], body: list[tuple[str, sympy.Basic]], returns: str):
+    _check_functions(e for _, e in body)
     printer = _Printer()
     lines = [f"def {name}({', '.join(args)}):"]
     for target, expr in body:

@@ -1,0 +1,369 @@
+"""Networks of point neurons (:class:`~neurokit.models.network.Network`) on the native backend.
+
+Each population's neuron update is the one generator's IR (:func:`neurokit.codegen.frontend.
+build_ir`) of the population's model with its receptors added, exactly as the Brian2 backend
+writes them (same equations, same integration method), so both backends integrate the same
+system; the network loop around it is :mod:`neurokit.codegen.templates.network` (C) or its
+NumPy twin. Runs (sample x sweep) are independent; the C loop spreads them over OpenMP
+threads.
+
+Random numbers: connectivity comes from :meth:`Network.connectivity` (NumPy, keyed on the
+protocol seed: the very synapses Brian2 gets, shared by every sample); per-synapse delays
+given as expressions are drawn once from a stream keyed on (seed, projection); random
+initial values and per-synapse start weights from :func:`neurokit.params.sample_rng` (seed,
+sample); Poisson drives and the models' own noise from the counter-based generator keyed on
+(seed, sample, sweep).
+
+The dataset has the Brian2 backend's layout (:func:`neurokit.backends.brian2.network.assemble`):
+ragged spikes with ``spike_population``/``spike_cell``/``spike_sample``/``spike_sweep``,
+``rate`` (sample, sweep, population, time) in Hz, recorded states (sample, sweep, cell, time).
+Not supported here (yet): STDP, triplet STDP and Tsodyks-Markram synapses (use ``brian2``).
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import xarray as xr
+
+from neurokit import schema
+from neurokit.backends.brian2.network import assemble
+from neurokit.backends.brian2.point import integration_method, split_equations
+from neurokit.codegen.frontend import build_ir
+from neurokit.codegen.templates.network import NetArrays, NetSpec, PopSpec, RecSpec, SynSpec
+from neurokit.errors import ModelError, ProtocolError
+from neurokit.models.network import Network, PoissonPopulation, Population
+from neurokit.models.synapses import Delta, ExpConductance, ExpCurrent
+from neurokit.params import batch_columns, sample_rng, sample_seeds
+from neurokit.rng import neuron_keys
+from neurokit.units import conversion_factor, display_unit, parse_unit
+
+_DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start values
+_SI = {"pA": "A", "nS": "S", "mV": "V"}
+_RANDOM_CALL = re.compile(r"\b(randn|rand)\s*\(\s*\)")
+STIM = "nk_I_stim"  # the protocol current inside a population's equations
+
+
+def population_ir(pop: Population):
+    """The IR of ``pop``'s model with its receptors, as the Brian2 backend builds the group."""
+    model = pop.resolved_model
+    lines, units = split_equations(model)
+    terms, extra, v = [], [], model.voltage
+    for name, rec in pop.receptors.items():
+        if isinstance(rec, ExpCurrent):
+            extra += [f"dI_{name}/dt = -I_{name}/tau_{name} : amp", f"tau_{name} : second (shared, constant)"]
+            terms.append(f"I_{name}")
+        elif isinstance(rec, ExpConductance):
+            extra += [f"dg_{name}/dt = -g_{name}/tau_{name} : siemens", f"tau_{name} : second (shared, constant)",
+                      f"E_{name} : volt (shared, constant)"]
+            terms.append(f"g_{name}*(E_{name} - {v})")
+    if pop.stimulated:
+        terms.append(STIM)
+        extra.append(f"{STIM} : amp")
+    eqs = "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
+                    + [f"{p} : {u} (shared, constant)" for p, u in units.items()] + extra)
+    nonlinear = any(isinstance(r, ExpConductance) for r in pop.receptors.values())
+    spec = SimpleNamespace(name=f"{model.name}_{pop.name}", equations=eqs, threshold=model.threshold,
+                           reset=model.reset, refractory=model.refractory,
+                           method=integration_method(model, pop.method, nonlinear), stimulus=STIM,
+                           initial={**model.initial, **dict(pop.initial)})
+    return build_ir(spec)
+
+
+def _check_supported(net: Network) -> None:
+    for proj in net.projections:
+        if proj.plastic or proj.short_term is not None:
+            raise ModelError(f"native backend: projection {proj.name!r} uses plasticity "
+                             f"({type(proj.plasticity or proj.short_term).__name__}), which only the "
+                             "brian2 backend simulates so far")
+
+
+def expression_values(text: str, n: int, names: dict, rng: np.random.Generator, where: str) -> np.ndarray:
+    """Values (SI) of a Brian2 expression such as ``"rand()*2*ms"`` for ``n`` synapses:
+    ``rand()``/``randn()`` draw one number per synapse from ``rng``, unit names are their SI
+    values, ``names`` give arrays or numbers (SI)."""
+    import sympy
+    from brian2.parsing.sympytools import str_to_sympy
+
+    from neurokit.codegen.targets.numpy import NAMESPACE, _Printer
+
+    draws = {}
+
+    def repl(m):
+        key = f"_{m.group(1)}_{len(draws)}"
+        draws[key] = rng.random(n) if m.group(1) == "rand" else rng.standard_normal(n)
+        return key
+
+    try:
+        e = str_to_sympy(_RANDOM_CALL.sub(repl, text))
+    except Exception as exc:  # Brian2 raises SyntaxError/ValueError/TypeError on bad code
+        raise ModelError(f"{where}: cannot parse {text!r}: {exc}") from None
+    env = dict(NAMESPACE)
+    env.update(draws)
+    env.update(names)
+    for sym in e.free_symbols:
+        if sym.name not in env:
+            try:
+                env[sym.name] = float(np.asarray(parse_unit(sym.name)))
+            except Exception:
+                raise ModelError(f"{where}: unknown name {sym.name!r} in {text!r}") from None
+    e = e.xreplace({s: sympy.Symbol(s.name) for s in e.free_symbols})
+    code = _Printer().doprint(e)
+    with np.errstate(all="ignore"):
+        value = eval(code, {"__builtins__": {}}, env)  # noqa: S307 - printed from sympy, names checked above
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+
+
+def _csr(i, j, delay_steps, n_pre):
+    """Synapses sorted by (pre, delay): groups of one presynaptic cell and one delay."""
+    order = np.lexsort((delay_steps, i))
+    i, j, d = i[order], j[order], delay_steps[order]
+    new = np.ones(i.size, dtype=bool)
+    new[1:] = (i[1:] != i[:-1]) | (d[1:] != d[:-1])
+    gstart = np.flatnonzero(new)
+    gend = np.append(gstart[1:], i.size)
+    gptr = np.searchsorted(i[gstart], np.arange(n_pre + 1))
+    return order, (gptr.astype(np.int64), gstart.astype(np.int64), gend.astype(np.int64),
+                   d[gstart].astype(np.int64), j.astype(np.int64))
+
+
+def build(net: Network, params, protocol):
+    """The template's structure and run-time arrays for ``net`` under ``protocol``; also
+    what the dataset needs. Raises :class:`ModelError` for what the native engine lacks."""
+    _check_supported(net)
+    dt = float(protocol.dt)
+    n_settle = int(round(protocol.settle / dt))
+    n_total = n_settle + protocol.n_steps
+    space = net.parameters()
+    sites = net.sites
+    pos = {p.name: q for q, p in enumerate(net.populations)}
+    irs = {p.name: population_ir(p) for p in net.neuron_populations()}
+    units, cols_of = {}, []  # P column -> (network parameter, transform)
+    pops, n_par, n_init = [], 0, 0
+    for pop in net.populations:
+        if isinstance(pop, Population):
+            ir = irs[pop.name]
+            for pv in ir.parameters:
+                units[f"{pop.name}.{pv.name}"] = pv.unit
+                cols_of.append((f"{pop.name}.{pv.name}", 1.0))
+            pops.append(PopSpec("neuron", pop.size, n_par, n_init, ir, pop.stimulated))
+            n_par += len(ir.parameters)
+            n_init += len(ir.states) * pop.size
+        elif isinstance(pop, PoissonPopulation):
+            cols_of.append((f"{pop.name}.rate", dt))
+            pops.append(PopSpec("poisson", pop.size, n_par))
+            n_par += 1
+        else:
+            pops.append(PopSpec("source", pop.size))
+    projections = []
+    for proj in net.projections:
+        src, tgt = sites[proj.source], sites[proj.target]
+        rec = net.receptor_of(proj)
+        units[f"{proj.name}.weight"] = _SI[rec.weight_unit]
+        per_synapse = proj.weight_init is not None
+        if not per_synapse:
+            cols_of.append((f"{proj.name}.weight", 1.0))
+        projections.append(_syn(proj, net, pops, pos, src, tgt, rec, -1 if per_synapse else n_par))
+        n_par += 0 if per_synapse else 1
+    inputs = []
+    for inp in net.inputs:
+        tgt, rec = sites[inp.target], net.receptor_of(inp)
+        units[f"{inp.name}.weight"] = _SI[rec.weight_unit]
+        cols_of += [(f"{inp.name}.rate", inp.n * dt), (f"{inp.name}.weight", 1.0)]
+        inputs.append(_syn(inp, net, pops, pos, None, tgt, rec, n_par + 1, lam=n_par))
+        n_par += 2
+    records = _records(net, protocol, pops, pos, sites)
+    spec = NetSpec(net.name, tuple(pops), tuple(projections), tuple(inputs), tuple(records), n_par, n_init)
+    samples, cols = batch_columns(params, space, units=units, what=f"network {net.name!r}")
+    n_k = protocol.n_sweeps
+    P = np.stack([cols[name] * factor for name, factor in cols_of], axis=1) if cols_of \
+        else np.zeros((samples.size, 1))
+    csr, weights, perms = _connectivity(net, protocol, cols, samples, n_k)
+    init = np.stack([_initial(net, spec, cols, protocol.seed, s_pos, int(s)) for s_pos, s in enumerate(samples)])
+    keys = neuron_keys(sample_seeds(protocol.seed, samples), n_k)
+    cur, cur_row = _currents(net, protocol, samples, n_settle)
+    arr = NetArrays(P=np.repeat(P, n_k, axis=0), init=np.repeat(init, n_k, axis=0), keys=keys, cur=cur,
+                    cur_row=cur_row, csr=csr, weights=weights, schedule=_schedules(net, dt, n_total),
+                    n_total=n_total, n_settle=n_settle, every=protocol.record_every,
+                    n_rec=protocol.recorded_time().size, dt=dt)
+    return spec, arr, SimpleNamespace(samples=samples, perms=perms, records=records)
+
+
+def _syn(item, net, pops, pos, src, tgt, rec, w, lam=-1) -> SynSpec:
+    q = pos[tgt.population.name]
+    ir = pops[q].ir
+    if isinstance(rec, Delta):
+        state = ir.state_names.index(tgt.population.resolved_model.voltage)
+    else:
+        state = ir.state_names.index(rec.state(item.receptor))
+    gated = isinstance(rec, Delta) and pops[q].gate is not None
+    if src is None:
+        return SynSpec(-1, 0, 0, q, tgt.start, tgt.size, state, gated, w, lam)
+    return SynSpec(pos[src.population.name], src.start, src.stop, q, tgt.start, tgt.size, state, gated, w)
+
+
+def _records(net, protocol, pops, pos, sites) -> list[RecSpec]:
+    out = []
+    for site_name, cells in net.record.items():
+        if not cells:
+            continue
+        site = sites[site_name]
+        q = pos[site.population.name]
+        ir = pops[q].ir
+        states = []
+        for name in protocol.record:
+            if name == "stimulus_current":
+                continue
+            var = site.population.resolved_model.voltage if name == "membrane_potential" else name
+            if var not in ir.state_names:
+                raise ProtocolError(f"cannot record {name!r}: population {site.population.name!r} "
+                                    "has no such state variable")
+            states.append(ir.state_names.index(var))
+        if states:
+            out.append(RecSpec(q, tuple(states), tuple(site.start + c for c in cells)))
+    return out
+
+
+def _connectivity(net, protocol, cols, samples, n_k):
+    conn = net.connectivity(protocol.seed)
+    sites, dt = net.sites, float(protocol.dt)
+    csr, weights, perms = [], [], []
+    for k, proj in enumerate(net.projections):
+        i, j = (np.asarray(a, dtype=np.int64) for a in conn[proj.name])
+        where = f"projection {proj.name!r}"
+        if isinstance(proj.delay, str):
+            # Structure, as Brian2 draws it before the per-sample reseed: one stream per projection.
+            rng = np.random.default_rng(np.random.SeedSequence(entropy=int(protocol.seed), spawn_key=(k, 11)))
+            d = expression_values(proj.delay, i.size, {"i": i, "j": j}, rng, f"{where} delay")
+        else:
+            d = np.full(i.size, float(proj.delay) * 1e-3)
+        steps = np.round(d / dt).astype(np.int64)
+        if steps.size and steps.min() < 0:
+            raise ModelError(f"{where}: delays must be >= 0")
+        order, arrays = _csr(i, j, steps, sites[proj.source].size)
+        csr.append(arrays)
+        perms.append((order, i, j))
+        if proj.weight_init is None:
+            weights.append(None)
+            continue
+        rows = []
+        for s_pos, s in enumerate(samples):
+            rng = sample_rng(protocol.seed, int(s))
+            rng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(k + 100)[-1])
+            w = expression_values(proj.weight_init, i.size, {"weight": cols[f"{proj.name}.weight"][s_pos]},
+                                  rng, f"{where} weight_init")
+            rows.append(w[order])
+        weights.append(np.repeat(np.stack(rows), n_k, axis=0) if rows else np.zeros((0, i.size)))
+    return csr, weights, perms
+
+
+def _initial(net, spec, cols, seed, s_pos, sample) -> np.ndarray:
+    from neurokit.codegen.targets.numpy import NAMESPACE, _Printer
+
+    rng = sample_rng(seed, sample)
+    out = np.zeros(max(spec.n_init, 1))
+    printer = _Printer()
+    for pop, ps in zip(net.populations, spec.pops):
+        if ps.kind != "neuron":
+            continue
+        ir, N = ps.ir, ps.size
+        x = {s: np.full(N, _DEFAULT_STATE.get(s, 0.0)) for s in ir.state_names}
+        env0 = dict(NAMESPACE)
+        env0.update({pv.name: cols[f"{pop.name}.{pv.name}"][s_pos] for pv in ir.parameters})
+        for a in ir.initial:
+            env = dict(env0)
+            for sym in sorted(a.expr.free_symbols, key=lambda s: s.name):
+                if sym.name.startswith("_randn_"):
+                    env[sym.name] = rng.standard_normal(N)
+                elif sym.name.startswith("_rand_"):
+                    env[sym.name] = rng.random(N)
+            with np.errstate(all="ignore"):
+                value = eval(printer.doprint(a.expr), {"__builtins__": {}}, env)  # noqa: S307 - printed IR
+            x[a.target] = np.broadcast_to(np.asarray(value, dtype=float), (N,)).copy()
+        out[ps.init:ps.init + len(ir.states) * N] = np.concatenate([x[s] for s in ir.state_names])
+    return out[:spec.n_init] if spec.n_init else out
+
+
+def _currents(net, protocol, samples, n_settle):
+    n_k = protocol.n_sweeps
+    if not any(getattr(p, "stimulated", False) for p in net.populations):
+        return np.zeros((1, 1)), np.full(samples.size * n_k, -1, dtype=np.int64)
+    cur = protocol.currents(samples) * 1e-9  # nA -> A
+    pad = np.zeros(cur.shape[:-1] + (n_settle,))
+    cur = np.concatenate([pad, cur], axis=-1)
+    if cur.ndim == 3:
+        return cur.reshape(samples.size * n_k, -1), np.arange(samples.size * n_k, dtype=np.int64)
+    return cur, np.tile(np.arange(n_k, dtype=np.int64), samples.size)
+
+
+def _schedules(net, dt, n_total) -> dict:
+    out = {}
+    for q, pop in enumerate(net.populations):
+        if pop.is_neuron or isinstance(pop, PoissonPopulation):
+            continue
+        steps = ((np.asarray(pop.times) + 1e-3 * dt) / dt).astype(np.int64)  # Brian2's time bins
+        keep = steps < n_total
+        pairs = np.unique(np.stack([steps[keep], np.asarray(pop.indices)[keep]], axis=1), axis=0)
+        sptr = np.searchsorted(pairs[:, 0], np.arange(n_total + 1)) if pairs.size else np.zeros(n_total + 1)
+        out[q] = (np.asarray(sptr, dtype=np.int64), pairs[:, 1].astype(np.int64) if pairs.size else np.zeros(1))
+    return out
+
+
+def simulate_network(net: Network, params, protocol, target: str, threads: int) -> xr.Dataset:
+    """Simulate ``net`` for every sample of ``params`` and sweep of ``protocol`` on ``target``
+    (``"c"`` or ``"numpy"``) with ``threads`` OpenMP threads over the runs."""
+    spec, arr, info = build(net, params, protocol)
+    if target == "c":
+        from neurokit.codegen.templates.network_run import run_c
+
+        rec, spikes = run_c(spec, arr, threads)
+    else:
+        from neurokit.codegen.templates.network_numpy import run_numpy
+
+        rec, spikes = run_numpy(spec, arr)
+    return dataset(net, protocol, spec, arr, info, rec, spikes, target)
+
+
+def dataset(net, protocol, spec, arr, info, rec, spikes, target) -> xr.Dataset:
+    """The Brian2 backend's network dataset from the template's raw output."""
+    dt = float(protocol.dt)
+    offsets = spec.cell_offsets
+    pos = {p.name: q for q, p in enumerate(net.populations)}
+    results = []
+    for run, spk in enumerate(spikes):
+        res = {"spikes": {}, "states": {}, "weights": {}}
+        for site in net.report_sites():
+            lo = offsets[pos[site.population.name]] + site.start
+            sel = (spk[:, 1] >= lo) & (spk[:, 1] < lo + site.size)
+            res["spikes"][site.name] = (spk[sel, 0].astype(float) * dt, spk[sel, 1].astype(np.int64) - lo)
+        off = 0
+        for (site_name, cells), r in zip([(n, c) for n, c in net.record.items() if c], info.records):
+            states, ir = {}, spec.pops[r.pop].ir
+            names = [n for n in protocol.record if n != "stimulus_current"]
+            for name, v in zip(names, r.states):
+                si_unit = ir.unit_of(ir.state_names[v])
+                shown = "mV" if name == "membrane_potential" else display_unit(si_unit)
+                block = rec[run, off:off + len(r.cells)] * conversion_factor(si_unit, shown)
+                states[name] = (block, shown)
+                off += len(r.cells)
+            res["states"][site_name] = states
+        for m, proj in enumerate(net.projections):
+            if not proj.records_weights:
+                continue
+            order, i, j = info.perms[m]
+            unit = net.weight_unit(proj)
+            syn = spec.projections[m]
+            w = np.empty(i.size)
+            w[order] = arr.weights[m][run] if syn.w < 0 else arr.P[run, syn.w]
+            w = w * conversion_factor(_SI[unit], unit)
+            res["weights"][proj.name] = (i, j, w, w, unit)
+        results.append(res)
+    ds = assemble(net, protocol, info.samples, results)
+    ds.attrs = schema.provenance_attrs(model=net.name, backend="native", target=target,
+                                       protocol=protocol.to_json(summary=True), dt_s=dt,
+                                       sampling_interval_s=float(protocol.sampling_interval),
+                                       seed=int(protocol.seed))
+    return schema.assert_conforms(ds)
+

@@ -1,0 +1,362 @@
+"""The spiking-network loop: a C template around the per-population neuron updates printed
+from the IR (:func:`neurokit.codegen.targets.c_printer.step_body`), and its ctypes runner.
+The ctypes runner is :mod:`.network_run`; the NumPy twin that defines the same arithmetic
+is :mod:`.network_numpy`.
+
+A *run* is one (sample, sweep); runs are independent and spread over OpenMP threads. Each
+step follows Brian2's schedule, so that both engines mean the same network:
+
+1. record the states of the recorded cells (``start`` slot, before the update);
+2. every neuron population takes one IR step (``groups``), spiking cells are listed
+   (``thresholds``); Poisson populations fire with probability ``rate*dt``, spike sources
+   at their scheduled steps;
+3. ``synapses``: each projection pushes the spikes of its source site into a ring buffer of
+   pending events, one slot per delay step (``D = max delay + 1`` slots, each a growable
+   list of synapse groups: the synapses of one presynaptic cell with one delay, contiguous
+   in CSR order), then delivers the slot of this step (``target += weight``; delta synapses
+   onto the membrane potential are gated by ``not_refractory``, which is 0 for the cells
+   that just fired); Poisson inputs add ``poisson(lambda)*weight`` per target cell;
+4. ``resets``: the IR's spike statements for the cells that fired.
+
+Structure (sizes, sites, which state each synapse type targets, recorded cells) is baked
+into the source; parameter values (row ``P`` per run), initial states, connectivity (CSR
+arrays) and delays are run-time arrays, so new values or a new seed never recompile.
+
+Random numbers (:mod:`neurokit.codegen.rng`), from the run's key ``K``: Poisson population
+``q`` draws ``u01(stream(K, 1024 + q), s*N + j)``; Poisson input ``m`` inverts the Poisson
+CDF at ``u01(stream(K, 16 + m), s*n + j)`` (normal approximation above lambda = 30); the
+model's own ``rand()`` of population ``q`` use ``stream(K, 2048 + q)`` at counter
+``(s*N + j)*n_rand + k``; reset draws key ``mix(stream(K, 3072 + q) + j)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from neurokit.codegen.ir import ModelIR
+
+#: Added to the point kernels' flags (:func:`neurokit.codegen.build.kernel_cflags`: full
+#: fast math, so that glibc's vector exp/log vectorise the neuron loops): no contraction, since
+#: a fused multiply-add rounds differently from NumPy's multiply then add, and the NumPy twin
+#: must give the same spikes. The loop never tests for NaN/inf in C.
+EXTRA_CFLAGS = ("-ffp-contract=off",)
+POISSON_NORMAL_ABOVE = 30.0  # lambda above which Poisson counts use the normal approximation
+
+_EXTRA = r"""
+#include <stdlib.h>
+static inline int64_t nk_poisson(uint64_t key, uint64_t c, double lam, double elam) {
+    if (lam > __BIG__) {
+        const double k = floor(lam + sqrt(lam) * nk_normal(key, c) + 0.5);
+        return k > 0.0 ? (int64_t)k : 0;
+    }
+    const double u = nk_uniform(key, c);
+    double p = elam, F = elam;
+    int64_t k = 0;
+    while (u > F && k < 1000) { k++; p = p * lam / (double)k; F = F + p; }
+    return k;
+}
+#define NK_PUSH(buf, len, cap, val) do { \
+    if ((len) == (cap)) { \
+        const int64_t nk_nc_ = (cap) ? 2 * (cap) : 64; \
+        int32_t *nk_nb_ = (int32_t *)realloc((buf), sizeof(int32_t) * nk_nc_); \
+        if (!nk_nb_) { nk_oom = 1; break; } \
+        (buf) = nk_nb_; (cap) = nk_nc_; \
+    } \
+    (buf)[(len)++] = (int32_t)(val); \
+} while (0)
+void nk_free(void *p) { free(p); }
+""".replace("__BIG__", repr(POISSON_NORMAL_ABOVE))
+
+
+@dataclass(frozen=True)
+class PopSpec:
+    """One population: ``kind`` "neuron" (with ``ir``), "poisson" or "source"; ``par`` is the
+    offset of its values in a run's parameter row (neuron: the IR's parameters in order;
+    poisson: ``rate*dt``), ``init`` the offset of its states in a run's initial row
+    (states-major, ``len(ir.states) * size``); ``stim``: gets the protocol current."""
+
+    kind: str
+    size: int
+    par: int = 0
+    init: int = 0
+    ir: ModelIR | None = None
+    stim: bool = False
+
+    @property
+    def gate(self) -> int | None:
+        """Index of ``not_refractory`` (delta synapses are gated by it), or None."""
+        if self.ir is None or "not_refractory" not in self.ir.state_names:
+            return None
+        return self.ir.state_names.index("not_refractory")
+
+
+@dataclass(frozen=True)
+class SynSpec:
+    """A projection (``src`` population and site ``[src_start, src_stop)``) or a Poisson input
+    (``src`` = -1) onto state ``state`` (index) of population ``tgt`` from cell ``tgt_start``
+    (``tgt_size`` cells for inputs); ``gated``: delta synapse onto a refractory model. ``w``:
+    offset of the scalar weight in the parameter row, or -1 for per-synapse weights; ``lam``:
+    offset of an input's ``n*rate*dt``."""
+
+    src: int
+    src_start: int
+    src_stop: int
+    tgt: int
+    tgt_start: int
+    tgt_size: int
+    state: int
+    gated: bool
+    w: int
+    lam: int = -1
+
+
+@dataclass(frozen=True)
+class RecSpec:
+    """Recorded states (indices) of cells ``cells`` (absolute) of population ``pop``."""
+
+    pop: int
+    states: tuple[int, ...]
+    cells: tuple[int, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.states) * len(self.cells)
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """The structure of a network as the template sees it."""
+
+    name: str
+    pops: tuple[PopSpec, ...]
+    projections: tuple[SynSpec, ...]
+    inputs: tuple[SynSpec, ...]
+    records: tuple[RecSpec, ...]
+    n_par: int
+    n_init: int
+
+    @property
+    def cell_offsets(self) -> list[int]:
+        """Global id of each population's first cell (spike output)."""
+        return list(np.concatenate([[0], np.cumsum([p.size for p in self.pops])])[:-1])
+
+    @property
+    def rec_length(self) -> int:
+        return sum(r.length for r in self.records)
+
+
+@dataclass
+class NetArrays:
+    """Run-time inputs: ``P`` (runs, n_par) and ``init`` (runs, n_init) in SI; ``keys``
+    (runs,); ``cur`` (rows, n_total) protocol current (A, absolute steps) and ``cur_row``
+    (runs,) (-1: none); per projection ``csr[m]`` = (gptr, gstart, gend, gdelay, post) int64
+    (groups: the synapses of one presynaptic cell with one delay in steps) and
+    ``weights[m]`` (runs, nnz) or None; per spike source ``schedule[q]`` = (sptr (n_total+1,),
+    cells)."""
+
+    P: np.ndarray
+    init: np.ndarray
+    keys: np.ndarray
+    cur: np.ndarray
+    cur_row: np.ndarray
+    csr: list
+    weights: list
+    schedule: dict = field(default_factory=dict)
+    n_total: int = 0
+    n_settle: int = 0
+    every: int = 1
+    n_rec: int = 0
+    dt: float = 1e-4
+
+
+# --------------------------------------------------------------------------- C source
+def _neuron_block(q: int, pop: PopSpec) -> list[str]:
+    from neurokit.codegen.targets.c_printer import invariant_lines, step_body, used_draws
+
+    ir, N = pop.ir, pop.size
+    ind = " " * 16
+    L = [f"            {{ /* population {q}: groups and thresholds */"]
+    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}];" for k, p in enumerate(ir.parameter_names)]
+    L += invariant_lines(ir, ind)
+    L += [f"{ind}(void)p_{p};" for p in ir.parameter_names]
+    L += [f"{ind}(void)k_{a.target};" for a in ir.invariants]
+    if ir.stimulus:
+        cur = "(nk_cur && rel >= 0) ? nk_cur[s] : 0.0" if pop.stim else "0.0"
+        L.append(f"{ind}const double I_stim = {cur};")
+    L += [f"{ind}double *restrict a_{st} = X{q} + {k * N};" for k, st in enumerate(ir.state_names)]
+    L += [f"{ind}double *restrict nk_g = G{q};",
+          f"{ind}const uint64_t nk_kq = nk_stream(nk_K, {2048 + q}ULL); (void)nk_kq;",
+          f"{ind}#pragma omp simd", f"{ind}for (int64_t j = 0; j < {N}; j++) {{"]
+    ind2 = ind + "    "
+    L += [f"{ind2}const double s_{st} = a_{st}[j];" for st in ir.state_names]
+    nr = max(ir.n_rand_step, 1)
+    exprs = [a.expr for a in ir.step]
+    for kind, fn, pre in (("_rand_", "nk_uniform", "r_u"), ("_randn_", "nk_normal", "r_n")):
+        for k, _ in used_draws(exprs, kind):
+            L.append(f"{ind2}const double {pre}{k} = {fn}(nk_kq, ((uint64_t)s * {N}ULL + (uint64_t)j) * {nr}ULL + {k}ULL);")
+    L += step_body(ir, ind2)
+    L += [f"{ind2}a_{o.state}[j] = k_{o.value};" for o in ir.outputs]
+    cond = f"((k_{ir.threshold}) != 0 ? 1.0 : 0.0)" if ir.threshold else "0.0"
+    L += [f"{ind2}nk_g[j] = {cond};", f"{ind}}}",
+          f"{ind}int64_t nk_nf = 0;",
+          f"{ind}for (int64_t j = 0; j < {N}; j++) if (nk_g[j] != 0.0) F{q}[nk_nf++] = (int32_t)j;",
+          f"{ind}NF{q} = nk_nf;", "            }"]
+    return L
+
+
+def _reset_block(q: int, pop: PopSpec) -> list[str]:
+    from neurokit.codegen.targets.c_printer import reset_lines
+
+    ir, N = pop.ir, pop.size
+    if not ir.threshold or not ir.on_spike:
+        return []
+    ind = " " * 16
+    L = [f"            if (NF{q}) {{ /* population {q}: resets */"]
+    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
+    L += [f"{ind}double *restrict a_{st} = X{q} + {k * N};" for k, st in enumerate(ir.state_names)]
+    L += [f"{ind}const uint64_t nk_kr = nk_stream(nk_K, {3072 + q}ULL); (void)nk_kr;",
+          f"{ind}for (int64_t f = 0; f < NF{q}; f++) {{", f"{ind}    const int64_t j = F{q}[f];"]
+    L += reset_lines(ir, ind + "    ", state="a_{}[j]", param="p_{}", key="nk_mix(nk_kr + (uint64_t)j)")
+    L += [f"{ind}}}", "            }"]
+    return L
+
+
+def _projection_block(m: int, syn: SynSpec, spec: NetSpec) -> list[str]:
+    tgt = spec.pops[syn.tgt]
+    ind = " " * 16
+    L = [f"            {{ /* projection {m} */",
+          f"{ind}const int64_t *gptr = nk_ia[{5 * m}], *gst = nk_ia[{5 * m + 1}], *gen = nk_ia[{5 * m + 2}];",
+          f"{ind}const int64_t *gdl = nk_ia[{5 * m + 3}], *post = nk_ia[{5 * m + 4}];",
+          f"{ind}for (int64_t f = 0; f < NF{syn.src}; f++) {{",
+          f"{ind}    const int64_t i = F{syn.src}[f] - {syn.src_start};",
+          f"{ind}    if (i < 0 || i >= {syn.src_stop - syn.src_start}) continue;",
+          f"{ind}    for (int64_t g = gptr[i]; g < gptr[i + 1]; g++) {{",
+          f"{ind}        const int64_t sl = (s + gdl[g]) % D{m};",
+          f"{ind}        NK_PUSH(R{m}[sl], RL{m}[sl], RC{m}[sl], g);",
+          f"{ind}    }}", f"{ind}}}",
+          f"{ind}const int64_t sl = s % D{m};",
+          f"{ind}double *restrict tg = X{syn.tgt} + {syn.state * tgt.size + syn.tgt_start};"]
+    gate = ""
+    if syn.gated:
+        L += [f"{ind}const double *nk_nr = X{syn.tgt} + {tgt.gate * tgt.size + syn.tgt_start};",
+              f"{ind}const double *nk_fl = G{syn.tgt} + {syn.tgt_start};"]
+        gate = " * nk_nr[post[k]] * (1.0 - nk_fl[post[k]])"
+    w = f"nk_P[{syn.w}]" if syn.w >= 0 else "nk_w[k]"
+    if syn.w < 0:
+        L.append(f"{ind}const double *nk_w = nk_wa[{m}] + run * nk_nnz[{m}];")
+    L += [f"{ind}for (int64_t e = 0; e < RL{m}[sl]; e++) {{",
+          f"{ind}    const int64_t g = R{m}[sl][e];",
+          f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) tg[post[k]] += {w}{gate};",
+          f"{ind}}}", f"{ind}RL{m}[sl] = 0;", "            }"]
+    return L
+
+
+def _input_block(m: int, syn: SynSpec, spec: NetSpec) -> list[str]:
+    tgt = spec.pops[syn.tgt]
+    ind = " " * 16
+    L = [f"            {{ /* Poisson input {m} */",
+          f"{ind}const double lam = nk_P[{syn.lam}], w = nk_P[{syn.w}], elam = exp(-lam);",
+          f"{ind}const uint64_t kk = nk_stream(nk_K, {16 + m}ULL);",
+          f"{ind}double *restrict tg = X{syn.tgt} + {syn.state * tgt.size + syn.tgt_start};"]
+    gate = ""
+    if syn.gated:
+        L += [f"{ind}const double *nk_nr = X{syn.tgt} + {tgt.gate * tgt.size + syn.tgt_start};",
+              f"{ind}const double *nk_fl = G{syn.tgt} + {syn.tgt_start};"]
+        gate = " * nk_nr[j] * (1.0 - nk_fl[j])"
+    L += [f"{ind}for (int64_t j = 0; j < {syn.tgt_size}; j++) {{",
+          f"{ind}    const int64_t c = nk_poisson(kk, (uint64_t)s * {syn.tgt_size}ULL + (uint64_t)j, lam, elam);",
+          f"{ind}    if (c) tg[j] += (double)c * w{gate};",
+          f"{ind}}}", "            }"]
+    return L
+
+
+def source(spec: NetSpec) -> str:
+    """C source of ``nk_net`` for the network structure ``spec``."""
+    from neurokit.codegen.targets.c import PRELUDE
+    from neurokit.codegen.targets.c_printer import comment_text, names
+
+    for pop in spec.pops:
+        if pop.ir is not None:
+            names(pop.ir)  # validates every name printed below
+    L = [PRELUDE, _EXTRA, f"/* neurokit network {comment_text(spec.name)} */",
+         "int nk_net(int64_t n_runs, int64_t n_total, int64_t n_settle, int64_t every, int64_t n_rec,",
+         "           double dt, const double *P, const double *init, const uint64_t *keys,",
+         "           const double *cur, int64_t cur_len, const int64_t *cur_row,",
+         "           const int64_t *const *nk_ia, const int64_t *nk_nnz, const double *const *nk_wa,",
+         "           double *rec, int32_t **spk, int64_t *spk_n, int threads)", "{",
+         "    int nk_failed = 0;",
+         "    #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(|:nk_failed)",
+         "    for (int64_t run = 0; run < n_runs; run++) {",
+         "        int nk_oom = 0;",
+         f"        const double *nk_P = P + run * {spec.n_par};",
+         "        const uint64_t nk_K = keys[run]; (void)nk_K;",
+         "        const double *nk_cur = cur_row[run] >= 0 ? cur + cur_row[run] * cur_len : NULL; (void)nk_cur;",
+         f"        double *nk_rec = rec + run * {max(spec.rec_length, 1)} * n_rec; (void)nk_rec;",
+         "        int32_t *nk_sp = NULL; int64_t nk_ns = 0, nk_sc = 0;"]
+    for q, pop in enumerate(spec.pops):
+        L.append(f"        int32_t *F{q} = (int32_t *)malloc(sizeof(int32_t) * {pop.size}); int64_t NF{q} = 0;")
+        L.append(f"        if (!F{q}) nk_oom = 1;")
+        if pop.kind == "neuron":
+            n = len(pop.ir.state_names) * pop.size
+            L += [f"        double *X{q} = (double *)malloc(sizeof(double) * {n});",
+                  f"        double *G{q} = (double *)calloc({pop.size}, sizeof(double));",
+                  f"        if (!X{q} || !G{q}) nk_oom = 1;",
+                  f"        else memcpy(X{q}, init + run * {spec.n_init} + {pop.init}, sizeof(double) * {n});"]
+    for m, syn in enumerate(spec.projections):
+        L += [f"        int64_t D{m} = 1;",
+              f"        {{ const int64_t *gptr = nk_ia[{5 * m}], *gdl = nk_ia[{5 * m + 3}];",
+              f"          for (int64_t g = 0; g < gptr[{syn.src_stop - syn.src_start}]; g++) "
+              f"if (gdl[g] + 1 > D{m}) D{m} = gdl[g] + 1; }}",
+              f"        int32_t **R{m} = (int32_t **)calloc(D{m}, sizeof(int32_t *));",
+              f"        int64_t *RL{m} = (int64_t *)calloc(D{m}, sizeof(int64_t)), *RC{m} = (int64_t *)calloc(D{m}, sizeof(int64_t));",
+              f"        if (!R{m} || !RL{m} || !RC{m}) nk_oom = 1;"]
+    L += ["        for (int64_t s = 0; s < n_total && !nk_oom; s++) {",
+          "            const int64_t rel = s - n_settle;",
+          "            const double t = (double)rel * dt; (void)t;",
+          "            if (rel >= 0 && rel % every == 0) {",
+          "                const int64_t kk = rel / every; (void)kk;"]
+    off = 0
+    for r in spec.records:
+        for v in r.states:
+            for c in r.cells:
+                L.append(f"                nk_rec[{off} * n_rec + kk] = X{r.pop}[{v * spec.pops[r.pop].size + c}];")
+                off += 1
+    L.append("            }")
+    for q, pop in enumerate(spec.pops):
+        if pop.kind == "neuron":
+            L += _neuron_block(q, pop)
+        elif pop.kind == "poisson":
+            L += [f"            {{ const double pr = nk_P[{pop.par}]; const uint64_t kq = nk_stream(nk_K, {1024 + q}ULL);",
+                  "              int64_t nf = 0;",
+                  f"              for (int64_t j = 0; j < {pop.size}; j++)",
+                  f"                  if (nk_uniform(kq, (uint64_t)s * {pop.size}ULL + (uint64_t)j) < pr) F{q}[nf++] = (int32_t)j;",
+                  f"              NF{q} = nf; }}"]
+        else:
+            L += [f"            {{ const int64_t *sptr = nk_ia[{5 * len(spec.projections) + q}];",
+                  f"              const int64_t *sc = nk_ia[{5 * len(spec.projections) + len(spec.pops) + q}];",
+                  f"              NF{q} = 0; for (int64_t e = sptr[s]; e < sptr[s + 1]; e++) F{q}[NF{q}++] = (int32_t)sc[e]; }}"]
+    offsets = spec.cell_offsets
+    L.append("            if (rel >= 0) {")
+    for q, pop in enumerate(spec.pops):
+        if pop.kind == "neuron":
+            L += [f"                for (int64_t f = 0; f < NF{q}; f++) {{",
+                  "                    NK_PUSH(nk_sp, nk_ns, nk_sc, rel);",
+                  f"                    NK_PUSH(nk_sp, nk_ns, nk_sc, {offsets[q]} + F{q}[f]);", "                }"]
+    L.append("            }")
+    for m, syn in enumerate(spec.projections):
+        L += _projection_block(m, syn, spec)
+    for m, syn in enumerate(spec.inputs):
+        L += _input_block(m, syn, spec)
+    for q, pop in enumerate(spec.pops):
+        if pop.kind == "neuron":
+            L += _reset_block(q, pop)
+    L += ["        }", "        spk[run] = nk_sp; spk_n[run] = nk_ns / 2;", "        if (nk_oom) nk_failed = 1;"]
+    for q, pop in enumerate(spec.pops):
+        L.append(f"        free(F{q});" + (f" free(X{q}); free(G{q});" if pop.kind == "neuron" else ""))
+    for m in range(len(spec.projections)):
+        L += [f"        if (R{m}) for (int64_t e = 0; e < D{m}; e++) free(R{m}[e]);",
+              f"        free(R{m}); free(RL{m}); free(RC{m});"]
+    L += ["    }", "    return nk_failed;", "}", ""]
+    return "\n".join(L)

@@ -1,0 +1,45 @@
+"""Shared runner of the Brian2-example agreement tests: the same neuron through Brian2 itself
+(runtime, numpy target) and through the native backend (C and NumPy targets)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neurokit.backends.native.point import PointSimulator
+from neurokit.protocols import Protocol, Step
+
+TARGETS = ("c", "numpy")
+
+
+def native(model, params, duration, dt, record=(), steps=(), target="c"):
+    """Run ``model`` natively: one sample per neuron; ``steps``: (amplitude, start, stop) of the
+    input in the protocol's units. Returns the dataset."""
+    proto = Protocol([[Step(a, s, e) for a, s, e in steps]], duration, dt, record=tuple(record))
+    return PointSimulator(target=target).simulate(model, params, proto)
+
+
+def native_spikes(ds, n):
+    out = []
+    for k in range(n):
+        out.append(np.sort(ds.spike_time.values[ds.spike_sample.values == k]))
+    return out
+
+
+def brian2_spikes(mon, n):
+    i, t = np.asarray(mon.i[:]), np.asarray(mon.t_[:])
+    return [np.sort(t[i == k]) for k in range(n)]
+
+
+def assert_same_spikes(got, expected, dt):
+    assert sum(len(e) for e in expected) > 0, "the reference fires no spike: the test checks nothing"
+    for k, (g, e) in enumerate(zip(got, expected)):
+        assert len(g) == len(e), f"neuron {k}: {len(g)} spikes, Brian2 {len(e)}"
+        np.testing.assert_allclose(g, e, atol=dt / 2, rtol=0, err_msg=f"neuron {k}")
+
+
+def assert_same_trace(got, expected, rtol=1e-6, scale=None):
+    """Within ``rtol`` of the trace's range (relative to its magnitude)."""
+    got, expected = np.asarray(got, float), np.asarray(expected, float)
+    assert got.shape == expected.shape, (got.shape, expected.shape)
+    ref = scale if scale is not None else np.max(np.abs(expected))
+    np.testing.assert_allclose(got, expected, rtol=0, atol=rtol * ref)
