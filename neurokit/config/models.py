@@ -15,7 +15,15 @@
     t_ref = "2 ms"
 
 A point model may also be written out in Brian2 syntax (``equations``, ``threshold``,
-``reset``, ``refractory``, ``initial``, ``method``): that is data (parsed, never run).
+``reset``, ``refractory``, ``initial``, ``method``, ``stimulus``): that is data (parsed, never
+run). Initial values are Brian2 expressions of parameters, constants, other state variables and
+subexpressions (``u = "b*v"``, ``n = "n_inf"``). Constants the equations use without declaring
+them (Brian2's namespace) go in ``[model.constants]``; one also listed in ``[parameters]`` is
+fitted within its bounds::
+
+    [model.constants]
+    tau = "10 ms"
+    q10 = 3.0
 """
 
 from __future__ import annotations
@@ -29,7 +37,8 @@ from neurokit.errors import NeurokitError
 from neurokit.params import Parameter
 
 MODEL_KEYS = {"granularity", "name", "backend", "dt", "fixed", "options", "backend_options", "settle",
-              "equations", "threshold", "reset", "refractory", "initial", "method", "mechanisms"}
+              "equations", "threshold", "reset", "refractory", "initial", "method", "mechanisms",
+              "constants", "stimulus"}
 _CANONICAL = {"siemens": "nS", "farad": "pF", "volt": "mV", "second": "ms", "amp": "pA", "hertz": "Hz",
               "1": "1", "ohm": "Mohm"}
 # Physical range by dimension: a time or a capacitance cannot be negative.
@@ -198,13 +207,44 @@ def _point_model_in_file(r: Reader, m: dict, free: dict):
             b = spec.get("bounds") if isinstance(spec, dict) else spec
             lo, hi = r.bounds(b, canonical, ("parameters", name), f"parameter {name!r}")
             params.append(Parameter(name, canonical, (lo, hi), 0.5 * (lo + hi), "identity"))
+    equations = str(m["equations"])
+    extra, const_params = _constants(r, m.get("constants", {}), free)
+    initial = m.get("initial", {})
+    r.keys(initial, _any_keys(initial), ("model", "initial"), "[model.initial]")
     try:
-        return PointModel(name=str(m["name"]), equations=str(m["equations"]), parameters=tuple(params),
+        return PointModel(name=str(m["name"]), equations=equations + extra, parameters=tuple(params + const_params),
                           threshold=m.get("threshold"), reset=m.get("reset"), refractory=m.get("refractory"),
-                          method=m.get("method", "euler"), initial=dict(m.get("initial", {})),
-                          description="defined in the file")
+                          method=m.get("method", "euler"), initial={k: str(v) for k, v in initial.items()},
+                          stimulus=str(m.get("stimulus", STIMULUS)), description="defined in the file")
     except NeurokitError as exc:
         raise r.error(("model", "equations"), str(exc)) from None
+
+
+def _constants(r: Reader, table: dict, free: dict) -> tuple[str, list[Parameter]]:
+    """``[model.constants]``: declaration lines to add to the equations and the parameters
+    (fixed at their value, or free with the bounds of ``[parameters]``)."""
+    from neurokit.models.brian2_import import _unit_text
+    from neurokit.units import parse_unit
+
+    r.keys(table, _any_keys(table), ("model", "constants"), "[model.constants]")
+    lines, params = "", []
+    for name, value in table.items():
+        where = ("model", "constants", name)
+        unit = value.split(None, 1)[1].strip() if isinstance(value, str) and len(value.split(None, 1)) == 2 else "1"
+        number = r.quantity(value, unit, where, f"constant {name!r}")
+        try:
+            dim = getattr(parse_unit(unit), "dim", None)
+        except NeurokitError as exc:
+            raise r.error(where, f"constant {name!r}: {exc}") from None
+        bounds = None
+        if name in free:
+            spec = free[name]
+            bounds = r.bounds(spec.get("bounds") if isinstance(spec, dict) else spec, unit,
+                              ("parameters", name), f"parameter {name!r}")
+        params.append(Parameter(name, unit, bounds, number, "identity" if bounds else None,
+                                "constant of the equations"))
+        lines += f"\n{name} : {_unit_text(dim)} (constant)"
+    return lines + ("\n" if lines else ""), params
 
 
 def widen_bounds(model, free: list[Parameter], fixed: dict):

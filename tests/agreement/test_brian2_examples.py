@@ -487,3 +487,18 @@ ref : second
                 target=target)
     assert_same_spikes(native_spikes(ds, 3), brian2_spikes(spikes, 3), 1e-4)
     assert_same_trace(ds.w.values[:, 0], mon.w_[:])
+
+
+def test_docs_side_by_side_example_runs():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "brian2.md").read_text()
+    section = text.split("## From a Brian2 script", 1)[1].split("\n## ", 1)[0]
+    brian2_code, neurokit_code = re.findall(r"```python\n(.*?)```", section, re.S)
+    namespace: dict = {}
+    exec(compile(brian2_code, "docs/brian2.md", "exec"), namespace)  # noqa: S102 - our own docs
+    exec(compile(neurokit_code, "docs/brian2.md", "exec"), namespace)  # noqa: S102
+    ds, spikes = namespace["ds"], namespace["spikes"]
+    expected = brian2_spikes(spikes, 2)
+    assert_same_spikes(native_spikes(ds, 2), expected, 1e-4)
