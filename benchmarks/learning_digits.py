@@ -43,7 +43,8 @@ STDP_GRID = {"eta": [0.05, 0.05, 0.02], "theta_plus": [0.5, 0.2, 0.5]}
 
 
 def _batch(cols: dict) -> xr.Dataset:
-    return xr.Dataset({k: ("sample", np.asarray(v, float)) for k, v in cols.items()})
+    n = len(next(iter(cols.values())))  # the sample coordinate keys each set's random streams
+    return xr.Dataset({k: ("sample", np.asarray(v, float)) for k, v in cols.items()}, coords={"sample": np.arange(n)})
 
 
 def _select(ds, d, powers):
@@ -161,7 +162,8 @@ def table(res: dict) -> str:
              f"({m['cflags']}); load average {m['load_average']} (shared machine).", "", *rows, "",
              "Training wall time: layer training + training-set features + readout fit (ridge; MLP: its fit).", "",
              "## One call for many hyperparameter sets", "",
-             "| rule | sets | units | epochs | one call (s) | sequential calls (s) | speedup | kernel time, one call / sequential (s) |",
+             "| rule | sets | units | epochs | one call (s) | sequential calls (s) | speedup "
+             "| kernel time, one call / sequential (s) |",
              "|---|---|---|---|---|---|---|---|"]
     for b in res["batching"]:
         lines.append(f"| {b['rule']} | {b['sets']} | {b['units']} | {b['epochs']} | {b['batched_seconds']:.2f} | "

@@ -81,7 +81,8 @@ def learning_curves() -> None:
     ds = train("krotov", d.x_train, {"eta": eta, "delta": delta}, units=100, epochs=30, batch=5, seed=1)
     fig, ax = plt.subplots(figsize=(4.5, 3))
     for s in range(ds.sizes["sample"]):
-        ax.semilogy(ds["epoch"], ds["weight_change"][s], lw=0.8, label=f"eta {eta[s]}, delta {delta[s]}" if s % 4 == 0 else None)
+        label = f"eta {eta[s]}" if s % 4 == 0 else None
+        ax.semilogy(ds["epoch"], ds["weight_change"][s], lw=0.8, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel("relative weight change")
     ax.legend(fontsize=6)

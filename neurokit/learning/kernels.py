@@ -127,7 +127,7 @@ static void krotov(int U, int I, int B, double *W, const double *X, const int32_
 /* Train S samples: W (S,U,I) in place, perm (S,E,N), hyper (S,4) per rule, change (S,E). */
 void nk_learn(int rule, int S, int U, int I, int N, int E, int B, const double *X,
               const int32_t *perm, double *W, const double *hyper, double *change, double *theta) {
-    #pragma omp parallel for schedule(dynamic, 1)
+    #pragma omp parallel for schedule(dynamic, 1) if (S > 1)  /* one set: no thread team to wake and join */
     for (int s = 0; s < S; s++) {
         const size_t UI = (size_t)U * I;
         double *w = W + s * UI, *th = theta + (size_t)s * U;

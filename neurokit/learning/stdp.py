@@ -45,7 +45,7 @@ SOURCE = "#include <math.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include 
 void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, const double *X,
              const int32_t *perm, const uint64_t *keys, const double *hyper, double *W,
              double *theta, double *curves, double *counts) {
-    #pragma omp parallel for schedule(dynamic, 1)
+    #pragma omp parallel for schedule(dynamic, 1) if (S > 1)  /* one set: no thread team to wake and join */
     for (int s = 0; s < S; s++) {
         const double *h = hyper + (size_t)s * 9;
         const double dp = exp(-dt / h[5]), dm = exp(-dt / h[4]), dth = exp(-dt / h[3]);

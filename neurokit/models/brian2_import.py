@@ -1,6 +1,7 @@
-"""A :class:`~neurokit.models.point.PointModel` from a model written for Brian2's ``NeuronGroup``.
+"""A point model from a neuron written for Brian2's ``NeuronGroup``.
 
-:func:`from_brian2` takes the arguments a Brian2 user gives ``NeuronGroup`` (equations as a
+:func:`neurokit.models.point.from_brian2` (through :func:`model_fields`) takes the arguments
+a Brian2 user gives ``NeuronGroup`` (equations as a
 string or ``brian2.Equations``, threshold, reset, refractory as a Quantity or a string, method)
 and the constants the equations use, from ``namespace`` or, as Brian2 does, from the caller's
 local and global variables. Example (Brian2's ``IF_curve_LIF``)::
@@ -171,11 +172,12 @@ def _ordered_initial(initial: Mapping, states: set[str], subexpr: Mapping[str, s
     return ordered
 
 
-def from_brian2(model, threshold: str | None = None, reset: str | None = None, refractory=False,
-                method: str | None = None, namespace: Mapping | None = None,
-                initial: Mapping | None = None, name: str | None = None,
-                stimulus: str | None = None, *, level: int = 0):
-    """A :class:`~neurokit.models.point.PointModel` from Brian2 ``NeuronGroup`` arguments.
+def model_fields(model, threshold: str | None = None, reset: str | None = None, refractory=False,
+                 method: str | None = None, namespace: Mapping | None = None,
+                 initial: Mapping | None = None, name: str | None = None,
+                 stimulus: str | None = None, *, level: int = 0, default_stimulus: str = "I_stim") -> dict:
+    """The fields of a :class:`~neurokit.models.point.PointModel` from Brian2 ``NeuronGroup``
+    arguments (:func:`neurokit.models.point.from_brian2` builds the model from them).
 
     Parameters
     ----------
@@ -206,8 +208,6 @@ def from_brian2(model, threshold: str | None = None, reset: str | None = None, r
         Equations Brian2 cannot parse, a constant that is not a scalar, an initial value of
         an undeclared variable or cyclic initial values.
     """
-    from neurokit.models.point import STIMULUS, PointModel
-
     b2 = _b2()
     name = name or "brian2_model"
     text = equations_text(model) if isinstance(model, b2.Equations) else model
@@ -229,7 +229,7 @@ def from_brian2(model, threshold: str | None = None, reset: str | None = None, r
     for var in initial:
         if var not in declared:
             raise EquationError(f"model {name!r}: initial value for {var!r}, which the equations do not declare")
-    stim = stimulus or STIMULUS
+    stim = stimulus or default_stimulus
     ns = dict(namespace) if namespace is not None else _caller_namespace(level + 1)
     used = (set(eqs.identifiers) | _identifiers(threshold, reset, refr)
             | _identifiers(*[v for v in initial.values() if isinstance(v, str)]))
@@ -264,10 +264,9 @@ def from_brian2(model, threshold: str | None = None, reset: str | None = None, r
     states = {n for n, kind in _declared(eqs).items() if kind == "differential equation"}
     subexpr = {eq.varname: str(eq.expr) for eq in eqs.ordered if eq.type == "subexpression"}
     ordered = _ordered_initial(initial, states | set(eqs.parameter_names), subexpr)
-    return PointModel(name=name, equations=full, parameters=tuple(params), threshold=threshold,
-                      reset=reset, refractory=refr, method=method, initial=ordered,
-                      voltage=_voltage(eqs, states),
-                      stimulus=stim, description="imported from Brian2 equations")
+    return dict(name=name, equations=full, parameters=tuple(params), threshold=threshold,
+                reset=reset, refractory=refr, method=method, initial=ordered, voltage=_voltage(eqs, states),
+                stimulus=stim, description="imported from Brian2 equations")
 
 
 def _param_unit(dim) -> str:

@@ -289,9 +289,10 @@ def from_brian2(model, threshold=None, reset=None, refractory=False, method=None
                 initial=None, name=None, stimulus=None):
     """A :class:`PointModel` from Brian2 ``NeuronGroup`` arguments, constants from ``namespace``
     or the caller's variables (see :func:`neurokit.models.brian2_import.from_brian2`)."""
-    from neurokit.models.brian2_import import from_brian2 as _from_brian2
+    from neurokit.models.brian2_import import model_fields
 
-    return _from_brian2(model, threshold, reset, refractory, method, namespace, initial, name, stimulus, level=1)
+    return PointModel(**model_fields(model, threshold, reset, refractory, method, namespace, initial, name,
+                                     stimulus, level=1, default_stimulus=STIMULUS))
 
 
 # The built-in point models by name (looked up through neurokit.models.registry).
