@@ -12,6 +12,7 @@ A learn file (see docs/learning.md)::
     [data]
     name = "digits"                # digits | patches | mnist (mnist downloads: only when named)
     split_seed = 0
+    # n = 5000, whiten = true      # patches: how many; ZCA-whitened
 
     [rule]
     name = "krotov"                # oja | sanger | wta | bcm | krotov | stdp
@@ -47,7 +48,7 @@ from neurokit.config.reader import Reader, read_toml
 
 TOP_KEYS = {"name", "description", "seed", "epochs", "units", "engine", "output", "data", "rule", "hyper",
             "readout"}
-DATA_KEYS = {"name", "split_seed", "n"}
+DATA_KEYS = {"name", "split_seed", "n", "whiten"}
 DATA_SETS = ("digits", "patches", "mnist")
 RULE_KEYS = {"name", "batch", "steps", "dt"}
 READOUT_KEYS = {"classifier", "c", "power", "final"}
@@ -126,6 +127,10 @@ def load_learn_config(path: str | os.PathLike, *, rules: Mapping[str, Mapping[st
     options = {}
     if "n" in data:
         options["n"] = r.integer(data["n"], ("data", "n"), "data.n", minimum=10)
+    if "whiten" in data:
+        if dname != "patches":
+            raise r.error(("data", "whiten"), "data.whiten applies to patches only")
+        options["whiten"] = r.boolean(data["whiten"], ("data", "whiten"), "data.whiten")
     rule = r.keys(raw["rule"], RULE_KEYS, ("rule",), "[rule]")
     rname = r.string(rule.get("name", ""), ("rule", "name"), "rule.name")
     if rname not in rules:

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from neurokit.errors import FitConfigError
+from neurokit.errors import FitConfigError, ProtocolError
 from neurokit.fitting.gamma import GAMMA_DELTA, gamma_lists, split_lists
 
 
@@ -65,7 +65,8 @@ class Target:
     current : ndarray (sweep, time)
         Injected current on ``time``, nA.
     spikes : list of ndarray
-        Spike times of each sweep, s (detected on the full-resolution recording).
+        Spike times of each sweep, s (detected on the full-resolution recording; empty, and
+        ``voltage`` NaN, for protocols fitted to feature targets without a recording).
     duration : float
         Length of each sweep, s.
     segments : list of list of (start, stop, amplitude)
@@ -80,6 +81,7 @@ class Target:
     duration: float
     segments: list[list[tuple[float, float, float]]] = field(default_factory=list)
     features: dict | None = None
+    names: list[str] | None = None  # protocol name of each sweep (protocols without a recording)
 
     def __post_init__(self):
         if not self.segments:
@@ -123,9 +125,11 @@ PENALTY = 1e3  # error of a diverged sample: worse than any finite score
 # --------------------------------------------------------------------------- objectives
 
 class Objective(ABC):
-    """Base: ``__call__(target, response) -> errors (sample,)``; ``name`` labels the column."""
+    """Base: ``__call__(target, response) -> errors (sample,)``; ``name`` labels the column;
+    ``worst`` is the largest finite error it gives (0: bounded by :data:`PENALTY`)."""
 
     name = "objective"
+    worst = 0.0
 
     @abstractmethod
     def __call__(self, target: Target, response: BatchResponse) -> np.ndarray: ...
@@ -237,37 +241,84 @@ class TraceError(Objective):
 
 @dataclass
 class FeatureError(Objective):
-    """Mean over sweeps and features of ``|model - data| / sd``, with eFEL features computed
-    by :func:`neurokit.features.compute_features`.
+    """eFEL features (:func:`neurokit.features.compute_features`, each the mean over its
+    values, eFEL's units) of the model against the recording or against given targets.
 
-    ``sd`` maps feature name -> standard deviation in the feature's unit; a feature without
-    one uses ``max(rel_sd * |data value|, floor)``. A feature the model trace does not produce
-    (no spikes, say) costs ``missing`` SDs.
+    Against the recording: mean over sweeps and features of ``|model - data| / sd``; ``sd``
+    maps feature name -> standard deviation in the feature's unit, a feature without one uses
+    ``max(rel_sd * |data value|, floor)``; a feature the model trace does not produce (no
+    spikes, say) costs ``missing`` SDs.
+
+    Against targets (BluePyOpt's features.json): ``features`` maps feature -> ``(mean, std)``
+    (or ``features`` lists names and ``mean`` and ``sd`` map them), measured on the sweep of
+    protocol ``protocol`` (:attr:`Target.names`; default the first sweep). The error is
+    BluePyOpt's: the sum over features of ``min(|model - mean| / std, max_score)``, and
+    ``max_score`` (250) for a feature the model does not produce. ``location`` is where the
+    voltage is read; only ``"soma"`` (the backends' default recording) is read. ``threshold``
+    (mV) sets eFEL's spike threshold (default neurokit's 0 mV; BluePyOpt's is -20 mV).
     """
 
-    features: Sequence[str] = ("mean_frequency", "AP_amplitude", "voltage_base")
+    features: Sequence[str] | dict = ("mean_frequency", "AP_amplitude", "voltage_base")
     sd: dict = field(default_factory=dict)
     rel_sd: float = 0.1
     floor: float = 1e-3
     missing: float = 10.0
+    mean: dict | None = None
+    protocol: str | None = None
+    location: str = "soma"
+    max_score: float = 250.0
+    threshold: float | None = None
     name: str = "features"
+
+    def __post_init__(self):
+        if isinstance(self.features, dict):
+            pairs = self.features
+        elif self.mean is not None:
+            pairs = {f: (self.mean[f], self.sd.get(f)) for f in self.features}
+        else:
+            pairs = None
+        self.targets = None
+        if pairs is not None:
+            self.targets = {}
+            for f, pair in pairs.items():
+                m, s = (float(x) if isinstance(x, (int, float)) else np.nan for x in (list(pair) + [None])[:2])
+                if len(pair) != 2 or not (np.isfinite(m) and np.isfinite(s) and s > 0):
+                    raise FitConfigError(f"features objective: {f!r} needs [mean, std], a std > 0, got {pair!r}")
+                self.targets[str(f)] = (m, s)
+            self.features = tuple(self.targets)
+            self.worst = self.max_score * len(self.targets)
+        if self.location != "soma":
+            raise FitConfigError(f"features objective: location {self.location!r}: only 'soma' is recorded")
 
     def data_features(self, target: Target) -> list[dict]:
         if target.features is None:
             target.features = {}
         key = tuple(self.features)
         if key not in target.features:
-            target.features[key] = [_features(target.time, v, target.current[k], self.features)
+            target.features[key] = [_features(target.time, v, target.current[k], self.features, self.threshold)
                                     for k, v in enumerate(target.voltage)]
         return target.features[key]
 
+    def sweep(self, target: Target) -> int:
+        """Index of the sweep the targets belong to (the protocol's, else the first)."""
+        if self.protocol is None:
+            return 0
+        names = target.names or []
+        if self.protocol not in names:
+            raise FitConfigError(f"features objective: protocol {self.protocol!r} is not one of the fit's "
+                                 f"protocols {names}")
+        return names.index(self.protocol)
+
     def __call__(self, target, response):
+        if self.targets is not None:
+            return self._against_targets(target, response)
         ref = self.data_features(target)
         out = np.zeros(response.n_samples)
         for i in range(response.n_samples):
             costs = []
             for k in range(len(target.sweeps)):
-                got = _features(target.time, response.voltage[i, k], target.current[k], self.features)
+                got = _features(target.time, response.voltage[i, k], target.current[k], self.features,
+                                self.threshold)
                 for f in self.features:
                     d = ref[k].get(f)
                     if d is None or not np.isfinite(d):
@@ -278,9 +329,19 @@ class FeatureError(Objective):
             out[i] = float(np.mean(costs)) if costs else 0.0
         return out
 
+    def _against_targets(self, target, response) -> np.ndarray:
+        k = self.sweep(target)
+        out = np.zeros(response.n_samples)
+        for i in range(response.n_samples):
+            got = _features(target.time, response.voltage[i, k], target.current[k], self.features, self.threshold)
+            out[i] = sum(self.max_score if got[f] is None else min(abs(got[f] - m) / s, self.max_score)
+                         for f, (m, s) in self.targets.items())
+        return out
 
-def _features(time, voltage, current, names) -> dict:
-    """One trace's features as floats (first value of each eFEL array), None where absent."""
+
+def _features(time, voltage, current, names, threshold: float | None = None) -> dict:
+    """One trace's features as floats (first value of each eFEL array), None where absent;
+    ``threshold`` (mV) is eFEL's spike threshold if given."""
     import xarray as xr
 
     from neurokit import features as fx
@@ -288,7 +349,11 @@ def _features(time, voltage, current, names) -> dict:
     ds = xr.Dataset({"membrane_potential": (("sweep", "time"), voltage[None, :], {"units": "mV"}),
                      "stimulus_current": (("sweep", "time"), current[None, :], {"units": "nA"})},
                     coords={"time": ("time", time, {"units": "s"}), "sweep": [0]})
-    table = fx.compute_features(ds, list(names))
+    settings = None if threshold is None else {"Threshold": float(threshold)}
+    try:
+        table = fx.compute_features(ds, list(names), efel_settings=settings)
+    except ProtocolError:  # no stimulus window in this trace (a failed protocol): no features
+        return {name: None for name in names}
     out = {}
     for name in names:
         try:
@@ -319,7 +384,9 @@ class WeightedSum:
         bad = ~np.isfinite(total)
         if diverged is not None:
             bad |= np.asarray(diverged, dtype=bool)
-        return np.where(bad, PENALTY, total)
+        # a diverged sample scores worse than any finite score of these terms
+        penalty = max(PENALTY, 2.0 * sum(w * obj.worst for obj, w in self.terms))
+        return np.where(bad, penalty, total)
 
     def vector(self, components: dict[str, np.ndarray]) -> np.ndarray:
         """The multi-objective view: shape (sample, objective), unweighted."""

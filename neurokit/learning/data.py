@@ -82,10 +82,14 @@ def load_digits(split_seed: int = 0) -> LearnData:
     return _split(d.data / 16.0, d.target.astype(np.int64), split_seed, "digits", (8, 8))
 
 
-def load_patches(n: int = 5000, size: int = 8, split_seed: int = 0) -> LearnData:
+def load_patches(n: int = 5000, size: int = 8, split_seed: int = 0, whiten: bool = False) -> LearnData:
     """``n`` grey ``size`` x ``size`` patches from scikit-learn's two sample images, at random
     places drawn with the one RNG (key ``split_seed``); grey levels in [0, 1], the mean patch
-    subtracted (centred, as PCA needs). No labels; 10 % validation, 10 % test."""
+    subtracted (centred, as PCA needs). No labels; 10 % validation, 10 % test.
+
+    ``whiten``: ZCA-whiten with the training patches' covariance (eigenvalues floored at 1e-3 of
+    the largest), then scale to a largest magnitude of 1, so that competition is about
+    structure rather than mean luminance."""
     from sklearn.datasets import load_sample_images
 
     images = [im.mean(axis=2) / 255.0 for im in load_sample_images().images]
@@ -100,6 +104,10 @@ def load_patches(n: int = 5000, size: int = 8, split_seed: int = 0) -> LearnData
         out[j] = im[r:r + size, c:c + size].ravel()
     out -= out.mean(axis=0)
     a, b = int(0.8 * n), int(0.9 * n)
+    if whiten:
+        ev, vec = np.linalg.eigh(out[:a].T @ out[:a] / a)
+        out = out @ (vec @ np.diag(1.0 / np.sqrt(np.maximum(ev, 1e-3 * ev.max()))) @ vec.T)
+        out /= np.abs(out[:a]).max()
     return LearnData(out[:a], None, out[a:b], None, out[b:], None, (size, size), "patches", split_seed)
 
 

@@ -249,6 +249,8 @@ def model_fields(model, threshold: str | None = None, reset: str | None = None, 
                                 "the native targets; define it in the equations")
         try:
             p, line = _constant_parameter(ident, value)
+        except EquationError:
+            raise
         except (TypeError, ValueError):
             raise EquationError(f"model {name!r}: {ident!r} is a {type(value).__name__}, not a number or "
                                 "Quantity usable as a constant") from None

@@ -46,4 +46,4 @@ def test_unsupported_function_is_a_typed_error_naming_it():
         CPrinter({}).doprint(sympy.Function("poisson")(sympy.Symbol("x")))
     model = model_from_equations("dv/dt = poisson(2)/second : 1", name="pois")
     with pytest.raises(EquationError, match="poisson"):
-        PointSimulator(target="numpy").simulate(model, {}, Protocol([[]], 1e-3, 1e-4))
+        PointSimulator(target="numpy").simulate(model, {}, Protocol([[]], 1e-3, 1e-4, record=()))

@@ -55,6 +55,7 @@ def test_quantity_strings_convert_to_rule_units(tmp_path):
     ('name = "digits"', 'name = "cifar"', 7, "data.name 'cifar'"),
     ("epochs = 3", "epochs = 0", 3, "epochs must be >= 1"),
     ("units = 4", "units = 4\nwidth = 2", 5, "unknown key 'width'"),
+    ('name = "digits"', 'name = "digits"\nwhiten = true', 8, "patches only"),
 ])
 def test_errors_name_file_and_line(tmp_path, old, new, line, message):
     path = _write(tmp_path, GOOD.replace(old, new))

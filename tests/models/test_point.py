@@ -64,7 +64,7 @@ def test_input_of_another_name_and_unit():
 def test_bad_constants_and_initial_values_are_typed_errors():
     with pytest.raises(EquationError, match="array"):
         from_brian2("dv/dt = -v/tau : volt", namespace={"tau": np.ones(3)*ms})
-    with pytest.raises(EquationError, match="does not declare"):
+    with pytest.raises(EquationError, match="do not declare"):
         from_brian2("dv/dt = -v/(10*ms) : volt", initial={"w": 0}, namespace={})
     with pytest.raises(EquationError, match="cycle"):
         from_brian2("dv/dt = -v/(10*ms) : 1\ndw/dt = -w/(10*ms) : 1", initial={"v": "w", "w": "v"}, namespace={})
