@@ -19,7 +19,8 @@ Every mistake raises :class:`~neurokit.errors.FitConfigError` whose message star
     C = [20, 400]
     g_L = { bounds = ["1 nS", "30 nS"], transform = "log", start = "8 nS" }   # ...or with units
 
-    [recording]
+    [recording]                         # or [protocols] bluepyopt = "protocols.json", with
+                                        # feature targets: see neurokit.config.fit_data
     path = "../data/recordings/pyabf/171116sh_0018.abf"   # relative to this file
     train = [0, 4, 8]
     validation = [12]                   # chooses among restarts; or kfold = 3 over train
@@ -51,21 +52,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection
 
+from neurokit.config.fit_data import check_features_objective, read_data
 from neurokit.config.models import read_model, widen_bounds
 from neurokit.config.reader import Reader, read_toml
 from neurokit.errors import FitConfigError
 from neurokit.params import Parameter, ParameterSpace
 
-RECORDING_PARAMETERS = {  # name -> (canonical unit, default)
-    "offset": ("mV", 0.0),
-    "holding": ("pA", 0.0),
-    "series_resistance": ("Mohm", 0.0),
-    "spike_delay": ("ms", 0.0),
-}
-TOP_KEYS = {"name", "seed", "budget", "description", "model", "parameters", "recording", "objectives",
-            "optimiser", "report", "workers", "trust"}
-RECORDING_KEYS = {"path", "train", "test", "validation", "kfold", "sampling_interval", "window", "parameters",
-                  "spike_threshold"}
+TOP_KEYS = {"name", "seed", "budget", "description", "model", "parameters", "recording", "protocols",
+            "objectives", "optimiser", "report", "workers", "trust"}
 OPTIMISER_KEYS = {"method", "popsize", "islands", "sigma0", "refine", "options", "start"}
 STARTS = ("defaults", "gif-mle")
 
@@ -109,7 +103,7 @@ class FitConfig:
     model_parameters: list[str]
     recording_parameters: list[str]
     fixed: dict
-    recording_path: Path
+    recording_path: Path | None
     train: list[int]
     test: list[int] | None
     sampling_interval: float
@@ -131,10 +125,16 @@ class FitConfig:
     description: str = ""
     trust: bool = False
     raw: dict = field(default_factory=dict)
+    protocols_path: Path | None = None
+    protocol_names: list[str] | None = None
 
     @property
     def reader(self) -> Reader:
         return Reader(self.path, self.text)
+
+    @property
+    def _data_path(self) -> Path:
+        return self.recording_path if self.recording_path is not None else self.protocols_path
 
     def error(self, where: tuple, message: str) -> FitConfigError:
         return self.reader.error(where, message)
@@ -171,7 +171,8 @@ class FitConfig:
             "parameters": [[p.name, p.unit, list(p.bounds), p.transform, p.default] for p in self.space.parameters],
             "fixed": dict(sorted(self.fixed.items())),
             "objectives": [[o.kind, o.weight, _plain(o.options)] for o in self.objectives],
-            "data": {"file": self.recording_path.name, "sha256": file_digest(self.recording_path),
+            "data": {"file": self._data_path.name, "sha256": file_digest(self._data_path),
+                     "protocols": self.protocol_names,
                      "train": self.train, "test": self.test, "validation": self.validation,
                      "kfold": self.kfold, "window": list(self.window or []),
                      "sampling_interval": self.sampling_interval, "spike_threshold": self.spike_threshold},
@@ -202,27 +203,6 @@ def file_digest(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     return h.hexdigest()
-
-
-def _validation(r: Reader, rec: dict, train: list[int], test: list[int] | None) -> tuple[list[int] | None, int]:
-    """``[recording] validation`` (sweeps held out of training, disjoint from train and test)
-    or ``kfold`` (folds over the train sweeps); at most one of them."""
-    if "validation" in rec and "kfold" in rec:
-        raise r.error(("recording", "kfold"), "give either 'validation' sweeps or 'kfold', not both")
-    if "kfold" in rec:
-        k = r.integer(rec["kfold"], ("recording", "kfold"), "kfold", minimum=2)
-        if k > len(train):
-            raise r.error(("recording", "kfold"), f"kfold = {k} needs at least {k} train sweeps, got {len(train)}")
-        return None, int(k)
-    if "validation" not in rec:
-        return None, 0
-    val = r.int_list(rec["validation"], ("recording", "validation"), "validation")
-    for name, other in (("train", train), ("test", test or [])):
-        both = sorted(set(val) & set(other))
-        if both:
-            raise r.error(("recording", "validation"), f"validation sweeps {both} are also {name} sweeps: "
-                                                       "validation must be held out of both")
-    return val, 0
 
 
 def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection[str],
@@ -258,7 +238,8 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
         raise r.error(("budget",), f"budget must be a positive number of evaluations, got {budget}")
 
     pspec = raw.get("parameters", {})
-    if not isinstance(pspec, dict) or not pspec:
+    bluepyopt = isinstance(raw.get("model"), dict) and "bluepyopt" in raw["model"]
+    if not isinstance(pspec, dict) or not (pspec or bluepyopt):
         raise r.error(("parameters",), "a [parameters] table naming at least one free parameter is needed")
     section = read_model(r, raw, trust=trust, free=pspec)
     if section.granularity not in ("point", "cell"):
@@ -274,44 +255,13 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
             raise r.error(("parameters", key), f"parameter {key!r} is both free and fixed")
         base = mparams[key]
         free.append(r.parameter(key, spec, base.unit, ("parameters", key), base.default, base.description))
+    if not pspec:  # a BluePyOpt cell: its parameters.json bounds make the free parameters
+        free = [p for p in mparams.values() if p.bounds is not None and p.name not in fixed]
+        if not free:
+            raise r.error(("model", "bluepyopt"), "the BluePyOpt parameters have no entry with bounds to fit")
     dt = section.dt if section.dt is not None else 5e-5
 
-    rec = raw.get("recording")
-    if not isinstance(rec, dict) or "path" not in rec:
-        raise r.error(("recording",), "a [recording] table with a 'path' is needed")
-    r.keys(rec, RECORDING_KEYS, ("recording",), "[recording]")
-    rec_path = Path(recording) if recording is not None else Path(r.string(rec["path"], ("recording", "path"),
-                                                                            "recording path"))
-    if recording is None and not rec_path.is_absolute():
-        rec_path = (path.parent / rec_path).resolve()
-    if not rec_path.exists():
-        raise r.error(("recording", "path"), f"missing recording: {rec_path} does not exist")
-    if "train" not in rec:
-        raise r.error(("recording",), "[recording] needs 'train', the list of sweeps to fit")
-    train = r.int_list(rec["train"], ("recording", "train"), "train")
-    test = r.int_list(rec["test"], ("recording", "test"), "test") if "test" in rec else None
-    validation, kfold = _validation(r, rec, train, test)
-    sampling = r.quantity(rec.get("sampling_interval", "1 ms"), "s", ("recording", "sampling_interval"),
-                          "sampling_interval")
-    ratio = sampling / dt
-    if abs(ratio - round(ratio)) > 1e-6 or round(ratio) < 1:
-        raise r.error(("recording", "sampling_interval"),
-                      f"sampling_interval {sampling:g} s must be a whole multiple of dt {dt:g} s")
-    window = None
-    if "window" in rec:
-        window = r.bounds(rec["window"], "s", ("recording", "window"), "window")
-        if window[0] < 0:
-            raise r.error(("recording", "window"), f"window starts at {window[0]:g} s, before the recording")
-    threshold = r.quantity(rec.get("spike_threshold", 0.0), "mV", ("recording", "spike_threshold"),
-                           "spike_threshold")
-    rec_free: list[Parameter] = []
-    rec_params = rec.get("parameters", {})
-    for key, spec in r.keys(rec_params, RECORDING_PARAMETERS, ("recording", "parameters"),
-                            "[recording.parameters]").items():
-        unit, default = RECORDING_PARAMETERS[key]
-        rec_free.append(r.parameter(key, spec, unit, ("recording", "parameters", key), default))
-    if "holding" in rec_params and section.granularity != "point":
-        raise r.error(("recording", "parameters", "holding"), "a fitted holding current needs a point model")
+    data = read_data(r, raw, dt, section.granularity, recording)
 
     objs = raw.get("objectives")
     if not isinstance(objs, list) or not objs:
@@ -326,6 +276,11 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
                                                      f"{', '.join(objectives)}")
         weight = r.number(o.get("weight", 1.0), ("objectives", i, "weight"), "weight", minimum=0.0)
         options = {k: v for k, v in o.items() if k not in ("kind", "weight")}
+        if kind == "features":
+            check_features_objective(r, options, ("objectives", i), data)
+        elif data.recording_path is None:
+            raise r.error(("objectives", i, "kind"), f"objective {kind!r} compares with a recording; a "
+                                                     "[protocols] fit takes 'features' objectives with targets")
         specs.append(ObjectiveSpec(kind, weight, options, ("objectives", i)))
 
     opt = r.keys(raw.get("optimiser", {}), OPTIMISER_KEYS, ("optimiser",), "[optimiser]")
@@ -357,11 +312,13 @@ def load_fit_config(path, *, objectives: Collection[str], optimisers: Collection
     return FitConfig(
         path=path, text=r.text, name=name, seed=int(seed), budget=int(budget), granularity=section.granularity,
         model_name=section.name, model=model, backend=backend, backend_options=section.backend_options, dt=dt,
-        space=ParameterSpace(free + rec_free), model_parameters=[p.name for p in free],
-        recording_parameters=[p.name for p in rec_free], fixed=fixed, recording_path=rec_path,
-        train=train, test=test, sampling_interval=sampling, window=window, spike_threshold=threshold,
+        space=ParameterSpace(free + data.recording_free), model_parameters=[p.name for p in free],
+        recording_parameters=[p.name for p in data.recording_free], fixed=fixed,
+        recording_path=data.recording_path, protocols_path=data.protocols_path,
+        protocol_names=data.protocol_names, train=data.train, test=data.test,
+        sampling_interval=data.sampling_interval, window=data.window, spike_threshold=data.spike_threshold,
         objectives=specs, method=method, popsize=popsize, islands=islands, sigma0=sigma0,
         optimiser_options=dict(opt.get("options", {})), refine=dict(refine), report_sweeps=report_sweeps,
-        workers=workers, settle=section.settle, validation=validation, kfold=kfold, start=start,
+        workers=workers, settle=section.settle, validation=data.validation, kfold=data.kfold, start=start,
         description=str(raw.get("description", "")), trust=trust,
         raw=raw)

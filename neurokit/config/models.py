@@ -10,6 +10,10 @@
     options = { area = 20000.0 } # builder arguments (rate-model classes, cell builders)
     dt = "0.1 ms"                # integration step
     mechanisms = "my_mods/"      # a folder of NMODL files to compile (needs trust)
+    bluepyopt = { morphology = "cell.swc", mechanisms = "mechanisms.json",
+                  parameters = "parameters.json", mod_folder = "mods/" }
+                                 # a cell from BluePyOpt's files (paths relative to the file;
+                                 # mod_folder needs trust; ``options`` go to from_bluepyopt)
 
     [model.fixed]                # values of parameters that are not varied
     t_ref = "2 ms"
@@ -38,7 +42,8 @@ from neurokit.params import Parameter
 
 MODEL_KEYS = {"granularity", "name", "backend", "dt", "fixed", "options", "backend_options", "settle",
               "equations", "threshold", "reset", "refractory", "initial", "method", "mechanisms",
-              "constants", "stimulus"}
+              "constants", "stimulus", "bluepyopt"}
+BLUEPYOPT_KEYS = {"morphology", "mechanisms", "parameters", "mod_folder"}
 _CANONICAL = {"siemens": "nS", "farad": "pF", "volt": "mV", "second": "ms", "amp": "pA", "hertz": "Hz",
               "1": "1", "ohm": "Mohm"}
 # Physical range by dimension: a time or a capacitance cannot be negative.
@@ -99,10 +104,10 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
     must declare). Importing user code happens only with ``trust``.
     """
     m = raw.get("model")
-    if not isinstance(m, dict) or "name" not in m:
-        raise r.error(("model",), "a [model] table with a 'name' is needed")
+    if not isinstance(m, dict) or ("name" not in m and "bluepyopt" not in m):
+        raise r.error(("model",), "a [model] table with a 'name' (or 'bluepyopt' files) is needed")
     r.keys(m, MODEL_KEYS, ("model",), "[model]")
-    name = r.string(m["name"], ("model", "name"), "model name")
+    name = r.string(m.get("name", "bluepyopt_cell"), ("model", "name"), "model name")
     granularity = m.get("granularity")
     if granularity is not None:
         r.string(granularity, ("model", "granularity"), "granularity")
@@ -110,6 +115,8 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
     if "equations" in m:
         model = _point_model_in_file(r, m, free or {})
         granularity = "point"
+    elif "bluepyopt" in m:
+        model, granularity = _bluepyopt_cell(r, m["bluepyopt"], name, granularity, options, trust), "cell"
     else:
         model, granularity = _resolve(r, name, granularity, options, trust)
     backend = m.get("backend", default_backend or ("native" if granularity in ("point", "rate") else "neuron"))
@@ -144,6 +151,34 @@ def read_model(r: Reader, raw: dict, *, trust: bool, default_backend: str | None
         v = r.quantity(value, params[key].unit, where, f"parameter {key!r}")
         section.fixed[key] = check_physical(r, params[key], v, where)
     return section
+
+
+def _bluepyopt_cell(r: Reader, spec, name: str, granularity: str | None, options: dict, trust: bool):
+    """``[model] bluepyopt = {...}``: :func:`neurokit.models.cell.from_bluepyopt` on the named
+    files (relative to the fit file); a ``mod_folder`` is compiled, so it needs trust."""
+    from neurokit.models.cell import from_bluepyopt
+
+    where = ("model", "bluepyopt")
+    r.keys(spec, BLUEPYOPT_KEYS, where, "[model] bluepyopt")
+    if granularity not in (None, "cell"):
+        raise r.error(("model", "granularity"), f"a BluePyOpt model is a cell, not {granularity!r}")
+    paths = {}
+    for key in sorted(BLUEPYOPT_KEYS):
+        if key not in spec:
+            if key == "mod_folder":
+                continue
+            raise r.error(where, f"[model] bluepyopt needs {key!r} (a path)")
+        text = r.string(spec[key], where + (key,), f"bluepyopt {key}")
+        if key == "mod_folder":
+            r.need_trust(trust, where + (key,), f"mechanism folder {text!r} (NMODL compiled to C)")
+        paths[key] = (r.path.parent / text).resolve()
+        if not paths[key].exists():
+            raise r.error(where + (key,), f"bluepyopt {key} {str(paths[key])!r} does not exist")
+    try:
+        return from_bluepyopt(paths["morphology"], paths["mechanisms"], paths["parameters"],
+                              paths.get("mod_folder"), **{"name": name, **options})
+    except (NeurokitError, TypeError) as exc:
+        raise r.error(where, f"BluePyOpt cell: {exc}") from None
 
 
 def _any_keys(table) -> set:

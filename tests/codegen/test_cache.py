@@ -135,3 +135,13 @@ def test_a_corrupted_unit_table_is_rebuilt(tmp_path):
     table.write_text(table.read_text().replace("1e-12", "2e-12", 1))
     assert run()  # the edited table failed its hash: rebuilt from Brian2
     assert not run()
+
+
+def test_an_initial_value_beyond_plain_arithmetic_is_computed_from_the_full_ir(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROKIT_CACHE_DIR", str(tmp_path))
+    ir = model_ir(_model(name="cachetest4", initial={"v": "E_L + 1*mV*exprel(g_L/nS)"}))
+    assert ir.initial is None  # exprel is not in the safe evaluator's functions
+    params = {"C": np.array([2e-10]), "g_L": np.array([1e-8]), "E_L": np.array([-0.07])}
+    init = ir.initial_values(params, 1, {"not_refractory": 1.0})
+    np.testing.assert_allclose(init["v"], -0.07 + 1e-3 * np.expm1(10.0) / 10.0)
+    assert init["not_refractory"][0] == 1.0
