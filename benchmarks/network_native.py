@@ -6,6 +6,8 @@ Both in one process and one run of this script, on the same machine state:
   is the compiled network loop alone (:func:`neurokit.codegen.templates.network_run.run_c`,
   one thread), after a first call that compiles it; the whole ``simulate`` (connectivity,
   initial values, dataset) is reported beside it.
+- Brian2 on the same equations: ``cuba(n)`` through neurokit's Brian2 backend objects in
+  ``cpp_standalone`` (same timing as below).
 - Brian2: Brian2's own CUBA example in ``cpp_standalone`` mode (single thread, Brian2's
   default flags), built once in a temporary folder; timed is each run of the compiled binary
   (``device.run``, a fresh random network per run since no seed is set) and Brian2's own
@@ -105,14 +107,57 @@ print("NKJSON" + json.dumps({"compile_s": compile_s, "runs": res}))
 """
 
 
-def brian2_runs(n: int, duration: float, runs: int) -> dict:
+_BRIAN2_BACKEND = r"""
+import json, sys, time
+import numpy as np
+from neurokit.backends.brian2.builder import NetworkObjects
+from neurokit.backends.brian2.session import brian2_session
+from neurokit.models.benchmark_networks import cuba
+from neurokit.protocols import Protocol
+from neurokit.units import brian2_module
+b2 = brian2_module()
+n, duration, runs, folder = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+net = cuba(n)
+proto = Protocol([[]], duration=duration, dt=1e-4, record=(), seed=1)
+values = net.defaults()
+res = []
+with brian2_session("cpp_standalone", proto.dt, build_dir=folder) as session:
+    b2.seed(proto.seed)
+    objects = NetworkObjects(net, proto, net.parameters(), values, net.connectivity(proto.seed), None,
+                             standalone=True)
+    objects.run()
+    t0 = time.perf_counter()
+    session.build()
+    compile_s = time.perf_counter() - t0
+    for r in range(runs):
+        t0 = time.perf_counter()
+        session.run(objects.run_args(values, r + 1, None))
+        wall = time.perf_counter() - t0
+        mon = objects.spike_mons[net.populations[0].name]
+        res.append({"run": r, "run_s": wall, "brian2_loop_s": float(session.device._last_run_time),
+                    "rate_hz": int(mon.num_spikes) / (n * duration)})
+print("NKJSON" + json.dumps({"compile_s": compile_s, "runs": res}))
+"""
+
+
+def _subprocess_json(script: str, n: int, duration: float, runs: int, what: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="nk_b2_standalone_") as folder:
-        proc = subprocess.run(["python", "-c", _BRIAN2, str(n), str(duration), str(runs), folder],
+        proc = subprocess.run(["python", "-c", script, str(n), str(duration), str(runs), folder],
                               capture_output=True, text=True)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("NKJSON")), None)
     if line is None:
-        raise RuntimeError(f"Brian2 standalone failed: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{what} failed: {proc.stderr[-2000:]}")
     return json.loads(line[len("NKJSON"):])
+
+
+def brian2_backend_runs(n: int, duration: float, runs: int) -> dict:
+    """``cuba(n)`` itself (the same equations as the native side) through neurokit's Brian2
+    backend objects in ``cpp_standalone``: built once, each run of the binary timed."""
+    return _subprocess_json(_BRIAN2_BACKEND, n, duration, runs, "Brian2 backend standalone")
+
+
+def brian2_runs(n: int, duration: float, runs: int) -> dict:
+    return _subprocess_json(_BRIAN2, n, duration, runs, "Brian2 standalone")
 
 
 def main() -> None:
@@ -125,7 +170,10 @@ def main() -> None:
     info = _machine()
     native = native_runs(args.n, args.duration, list(range(1, args.runs + 1)))
     b2 = brian2_runs(args.n, args.duration, args.runs)
+    b2_same = brian2_backend_runs(args.n, args.duration, args.runs)
     info["load_average_end"] = os.getloadavg()
+    same_t = statistics.median(r["run_s"] for r in b2_same["runs"])
+    same_loop = statistics.median(r["brian2_loop_s"] for r in b2_same["runs"])
     nat_t = statistics.median(r["loop_s"] for r in native)
     b2_t = statistics.median(r["run_s"] for r in b2["runs"])
     b2_loop = statistics.median(r["brian2_loop_s"] for r in b2["runs"])
@@ -135,6 +183,9 @@ def main() -> None:
     summary = {"n": args.n, "duration_s": args.duration, "machine": info, "native": native, "brian2": b2,
                "native_loop_median_s": nat_t, "brian2_run_median_s": b2_t, "brian2_loop_median_s": b2_loop,
                "speedup_vs_brian2_run": b2_t / nat_t, "speedup_vs_brian2_loop": b2_loop / nat_t,
+               "brian2_same_equations": b2_same, "brian2_same_run_median_s": same_t,
+               "brian2_same_loop_median_s": same_loop, "speedup_vs_brian2_same_run": same_t / nat_t,
+               "speedup_vs_brian2_same_loop": same_loop / nat_t,
                "native_rate_mean_hz": nat_rate, "brian2_rate_range_hz": [lo, hi],
                "rate_within_brian2_spread": lo - (hi - lo) <= nat_rate <= hi + (hi - lo)}
     if args.json:
@@ -142,7 +193,9 @@ def main() -> None:
     else:
         print(f"CUBA {args.n}, {args.duration} s: native loop {nat_t:.3f} s, Brian2 standalone run "
               f"{b2_t:.3f} s (its loop {b2_loop:.3f} s): x{b2_t / nat_t:.1f} (x{b2_loop / nat_t:.1f}); "
-              f"rates native {nat_rate:.2f} Hz, Brian2 {lo:.2f}-{hi:.2f} Hz")
+              f"rates native {nat_rate:.2f} Hz, Brian2 {lo:.2f}-{hi:.2f} Hz; Brian2 on cuba({args.n}) "
+              f"itself: run {same_t:.3f} s, its loop {same_loop:.3f} s (x{same_t / nat_t:.1f}, "
+              f"x{same_loop / nat_t:.1f})")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ Three passes, all semantics-preserving:
    itself hoists only shared values, so per-neuron ``exp(V_T/4mV)`` would be recomputed at
    every step);
 3. common subexpression elimination (sympy's ``cse``) over the whole step.
+
+Before hoisting, the new value of a ``(unless refractory)`` variable is specialised to the
+branch that uses it: Brian2 multiplies such derivatives by ``int(not_refractory)``, so the exact
+update of a LIF keeps ``exp(int(nr)*dt/tau)`` and divisions per neuron per step; inside
+``where_(nr, new, old)`` the flag is true, so ``new`` is rewritten with ``int_(nr) = 1``, which
+leaves only parameter-dependent propagators (hoisted) and products per neuron.
 """
 
 from __future__ import annotations
@@ -140,6 +146,33 @@ def _zero_safe_exponential_euler(statements: list[tuple[str, sympy.Basic]]) -> l
     return out
 
 
+def _specialise_refractory(ssa: list[tuple[str, sympy.Basic]], kept: set[str]) -> list[tuple[str, sympy.Basic]]:
+    """Set the refractory flag to true in the locals that only the true branch of a
+    ``where_(flag, local, old)`` reads (exact: the other branch ignores them). ``kept``: names
+    read outside the step (outputs, threshold)."""
+    defs = {n: k for k, (n, _) in enumerate(ssa)}
+    reads: dict[str, int] = {}
+    for _, e in ssa:
+        for sym in e.free_symbols:
+            reads[sym.name] = reads.get(sym.name, 0) + 1
+    out = list(ssa)
+    for _, e in ssa:
+        if not isinstance(e, where_):
+            continue
+        flag, new = e.args[0], e.args[1]
+        if not (isinstance(flag, sympy.Symbol) and isinstance(new, sympy.Symbol)):
+            continue
+        k = defs.get(new.name)
+        if k is None or reads.get(new.name, 0) != 1 or new.name in kept:
+            continue
+        body = out[k][1]
+        ints = {f: sympy.Integer(1) for f in body.atoms(sympy.Function)
+                if type(f).__name__ == "int_" and f.args == (flag,)}
+        if ints:
+            out[k] = (out[k][0], body.xreplace(ints).xreplace({flag: sympy.true}))
+    return out
+
+
 def _cse_ordered(assigns: list[tuple[str, sympy.Basic]], prefix: str) -> list[Assign]:
     """CSE over single-assignment statements, emitted in a valid order."""
     if not assigns:
@@ -189,6 +222,7 @@ def optimise(*, name, method, states, params, stimulus, statements, conditional,
         thr_name = "l_cond"
         ssa.append((thr_name, threshold.xreplace({_sym(n): v for n, v in current.items()})))
 
+    ssa = _specialise_refractory(ssa, {o.value for o in outputs} | ({thr_name} if thr_name else set()))
     ssa = [(n, _fewer_divisions(e)) for n, e in ssa]
     invariant_base = {_sym(p.name) for p in params} | {_sym("dt")}
     hoist = _Hoister(invariant_base)

@@ -25,8 +25,8 @@ from neurokit.fitting.evaluator import (Evaluator, load_recording, make_target, 
                                         with_holding_current)
 from neurokit.fitting.history import elite_correlations, history_dataset
 from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser, optimiser_from_state
-from neurokit.fitting.selection import (bound_warnings, choose, island_labels, restart_candidates,
-                                        score_candidates, validation_evaluator)
+from neurokit.fitting.selection import (bound_warnings, candidate_validation, choose, island_labels, kfold_folds,
+                                        restart_candidates, validation_evaluator)
 from neurokit.protocols import Protocol
 
 RESULTS_ROOT = "results"
@@ -124,9 +124,11 @@ class Fitter:
     def setup(self) -> "Fitter":
         """Load the recording, build protocols, targets and the evaluator."""
         cfg = self.cfg
-        if cfg.kfold:
-            raise cfg.error(("recording", "kfold"), "kfold is read but not run yet: give 'validation' sweeps "
-                                                    "held out of train and test instead")
+        if cfg.recording_path is None:  # BluePyOpt protocols with feature targets
+            from neurokit.fitting.protocol_fit import setup_protocols
+
+            setup_protocols(self)
+            return self
         raw = load_recording(cfg.recording_path)
         cfg.check_recording(raw.sizes["sweep"], _duration(raw))
         self.recording_ = prepare_recording(raw, cfg.window)
@@ -152,6 +154,9 @@ class Fitter:
         self.validation_evaluator_ = (validation_evaluator(self.evaluator_, self.recording_, self.validation_sweeps_,
                                                            self.protocol_, cfg.spike_threshold)
                                       if self.validation_sweeps_ else None)
+        self.folds_ = kfold_folds(self.train_sweeps_, cfg.kfold) if cfg.kfold else []
+        self.fold_evaluators_ = [validation_evaluator(self.evaluator_, self.recording_, fold, self.protocol_,
+                                                      cfg.spike_threshold) for fold in self.folds_]
         return self
 
     # ------------------------------------------------------------------ optimiser state
@@ -205,10 +210,10 @@ class Fitter:
         cfg = self.cfg
         n_cand = int(cfg.refine.get("candidates", 2))
         chosen: list[np.ndarray] = []
-        if self.validation_evaluator_ is not None:
-            # refine the restarts that predict the validation sweeps best, not the training ones
-            cands = restart_candidates(state["history"])
-            val = score_candidates(cands, cfg.space, self.validation_evaluator_)
+        cands = restart_candidates(state["history"])
+        val = candidate_validation(self, cands)
+        if val is not None:
+            # refine the restarts that predict the validation sweeps (or folds) best
             order = np.argsort(val, kind="stable")
             z_all = np.stack([c["z"] for c in cands])
         else:
@@ -301,8 +306,8 @@ class Fitter:
         z_all = np.concatenate([h["z"] for h in hist])
         f_all = np.concatenate([h["total"] for h in hist])
         cands = restart_candidates(hist)
-        val = (score_candidates(cands, cfg.space, self.validation_evaluator_)
-               if self.validation_evaluator_ is not None else [None] * len(cands))
+        val = candidate_validation(self, cands)
+        val = [None] * len(cands) if val is None else val
         for c, v in zip(cands, val):
             c["validation"] = None if v is None else float(v)
             values = cfg.space.from_unbounded(c["z"][None, :])

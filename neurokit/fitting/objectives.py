@@ -287,6 +287,8 @@ class FeatureError(Objective):
                 self.targets[str(f)] = (m, s)
             self.features = tuple(self.targets)
             self.worst = self.max_score * len(self.targets)
+        if self.protocol is not None and self.name == "features":
+            self.name = f"features_{self.protocol}"
         if self.location != "soma":
             raise FitConfigError(f"features objective: location {self.location!r}: only 'soma' is recorded")
 
@@ -295,7 +297,7 @@ class FeatureError(Objective):
             target.features = {}
         key = tuple(self.features)
         if key not in target.features:
-            target.features[key] = [_features(target.time, v, target.current[k], self.features, self.threshold)
+            target.features[key] = [trace_features(target.time, v, target.current[k], self.features, self.threshold)
                                     for k, v in enumerate(target.voltage)]
         return target.features[key]
 
@@ -317,7 +319,7 @@ class FeatureError(Objective):
         for i in range(response.n_samples):
             costs = []
             for k in range(len(target.sweeps)):
-                got = _features(target.time, response.voltage[i, k], target.current[k], self.features,
+                got = trace_features(target.time, response.voltage[i, k], target.current[k], self.features,
                                 self.threshold)
                 for f in self.features:
                     d = ref[k].get(f)
@@ -333,13 +335,13 @@ class FeatureError(Objective):
         k = self.sweep(target)
         out = np.zeros(response.n_samples)
         for i in range(response.n_samples):
-            got = _features(target.time, response.voltage[i, k], target.current[k], self.features, self.threshold)
+            got = trace_features(target.time, response.voltage[i, k], target.current[k], self.features, self.threshold)
             out[i] = sum(self.max_score if got[f] is None else min(abs(got[f] - m) / s, self.max_score)
                          for f, (m, s) in self.targets.items())
         return out
 
 
-def _features(time, voltage, current, names, threshold: float | None = None) -> dict:
+def trace_features(time, voltage, current, names, threshold: float | None = None) -> dict:
     """One trace's features as floats (first value of each eFEL array), None where absent;
     ``threshold`` (mV) is eFEL's spike threshold if given."""
     import xarray as xr

@@ -133,6 +133,10 @@ def write_report(fitter, out: Path | None = None, figure: bool = True) -> dict:
     write_text(out / "best_parameters.toml", tomli_w.dumps(best))
 
     write_text(out / "fit.toml", cfg.text)  # the fit as run (neurokit predict reads it back)
+    if fitter.recording_ is None:  # a protocols fit with feature targets: no recorded sweeps
+        from neurokit.fitting.protocol_fit import feature_summary
+
+        return feature_summary(fitter, out, best, figure)
     train_rows, train, train_sim = sweep_table(fitter, fitter.train_sweeps_)
     val_sweeps = getattr(fitter, "validation_sweeps_", [])
     val_rows, val, val_sim = sweep_table(fitter, val_sweeps) if val_sweeps else ([], {}, None)

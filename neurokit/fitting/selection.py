@@ -3,8 +3,12 @@
 A fit runs several restarts side by side (CMA-ES islands, then local refinements). Each
 restart's best sample by training score is its candidate; with validation sweeps (``[recording]
 validation``) the candidates are scored on those sweeps, which the optimiser never saw, and the
-lowest validation score wins. Without validation sweeps the lowest training score wins (and the
-report says so). The spread of the candidates' scores is part of every summary.
+lowest validation score wins. With ``kfold = k`` the train sweeps are split into k folds
+(round-robin in sweep order: fold j holds train[j], train[j+k], ...) and each candidate's
+validation score is its mean score over the folds, each fold scored on its own (one batch per
+fold); the optimiser still trains on every train sweep, so this picks the restart that does
+well on every part of the data, not one that generalises to unseen sweeps. Without either the
+lowest training score wins (and the report says so). The spread of the candidates' scores is part of every summary.
 """
 
 from __future__ import annotations
@@ -50,6 +54,23 @@ def validation_evaluator(evaluator, recording, sweeps, protocol, detector):
     prot = protocol.select_sweeps(list(sweeps))
     target = make_target(recording, list(sweeps), prot, detector)
     return dataclasses.replace(evaluator, protocol=prot, target=target, _instance=None)
+
+
+def kfold_folds(train: list[int], k: int) -> list[list[int]]:
+    """The k folds of the train sweeps: round-robin in the given order (deterministic)."""
+    return [list(train[j::k]) for j in range(k)]
+
+
+def candidate_validation(fitter, candidates: list[dict]) -> np.ndarray | None:
+    """Validation scores of the candidates: on the validation sweeps, else the mean over the
+    k folds (``fitter.fold_evaluators_``), else None (choose by training score)."""
+    space = fitter.cfg.space
+    if getattr(fitter, "validation_evaluator_", None) is not None:
+        return score_candidates(candidates, space, fitter.validation_evaluator_)
+    folds = getattr(fitter, "fold_evaluators_", [])
+    if folds:
+        return np.mean([score_candidates(candidates, space, ev) for ev in folds], axis=0)
+    return None
 
 
 def score_candidates(candidates: list[dict], space, evaluator) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Generated C for the rate-based local rules: one call trains every hyperparameter set.
 
-The source is fixed text (the rules are few and their loops simple); it is compiled once by
+The source is fixed text (the rules are few and their loops simple) around the per-rule
+arithmetic of :mod:`neurokit.learning.rule_math`, which the CUDA kernels of
+:mod:`neurokit.learning.cuda_source` print too; it is compiled once by
 :func:`neurokit.codegen.build.build` (cached by content hash) and loops over samples with
 OpenMP, each sample holding its own weights and scratch. Presentation orders and initial
 weights come from the one RNG on the NumPy side (:mod:`neurokit.learning.train`), so the C and
@@ -15,13 +17,10 @@ import functools
 import numpy as np
 
 from neurokit.codegen.build import DEFAULT_CFLAGS, build
+from neurokit.learning.rule_math import prelude
 from neurokit.learning.rules import RULES
 
-SOURCE = r"""
-#include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+SOURCE = prelude("c") + r"""
 
 static void normalise_row(double *w, int I) {
     double s = 0.0;
@@ -44,18 +43,15 @@ static void present(int rule, int U, int I, double *W, const double *x, double e
         for (int i = 0; i < I; i++) res[i] = x[i];
         for (int u = 0; u < U; u++)
             for (int i = 0; i < I; i++) res[i] -= y[u] * W[(size_t)u * I + i];
-        for (int u = 0; u < U; u++) {
-            const double a = eta * y[u];
-            for (int i = 0; i < I; i++) W[(size_t)u * I + i] += a * res[i];
-        }
+        for (int u = 0; u < U; u++)
+            for (int i = 0; i < I; i++) W[(size_t)u * I + i] += nk_hebb(eta, y[u], res[i]);
     } else if (rule == 1) {                        /* Sanger: residual of units 0..u, old W */
         for (int i = 0; i < I; i++) res[i] = x[i];
         for (int u = 0; u < U; u++) {
             double *w = W + (size_t)u * I;
-            const double a = eta * y[u];
             for (int i = 0; i < I; i++) {
                 res[i] -= y[u] * w[i];
-                w[i] += a * res[i];
+                w[i] += nk_hebb(eta, y[u], res[i]);
             }
         }
     } else if (rule == 2) {                        /* winner take all, first maximum wins */
@@ -66,11 +62,11 @@ static void present(int rule, int U, int I, double *W, const double *x, double e
         normalise_row(w, I);
     } else {                                       /* BCM */
         for (int u = 0; u < U; u++) {
-            const double yu = y[u] > 0.0 ? y[u] : 0.0;
+            const double yu = nk_relu(y[u]);
             double *w = W + (size_t)u * I;
-            const double a = eta * yu * (yu - theta[u]);
+            const double a = nk_bcm_gain(eta, yu, theta[u]);
             for (int i = 0; i < I; i++) w[i] += a * x[i];
-            theta[u] += (yu * yu - theta[u]) / tau;
+            theta[u] = nk_bcm_theta(yu, theta[u], tau);
             normalise_row(w, I);
         }
     }
@@ -81,30 +77,14 @@ static void krotov(int U, int I, int B, double *W, const double *X, const int32_
                    double p, int k, double delta, double *Wp, double *ds, double *cur, int *top) {
     const size_t UI = (size_t)U * I;
     const double q = p - 1.0;
-    if (q == 1.0) {                                /* integer powers by products: pow() would dominate */
-        memcpy(Wp, W, UI * sizeof(double));
-    } else if (q == 2.0) {
-        for (size_t j = 0; j < UI; j++) Wp[j] = W[j] * fabs(W[j]);
-    } else if (q == 3.0) {
-        for (size_t j = 0; j < UI; j++) Wp[j] = W[j] * W[j] * W[j];
-    } else {
-        for (size_t j = 0; j < UI; j++) Wp[j] = copysign(pow(fabs(W[j]), q), W[j]);
-    }
+    for (size_t j = 0; j < UI; j++) Wp[j] = nk_krotov_power(W[j], q);  /* q is loop-invariant: gcc unswitches */
     memset(ds, 0, UI * sizeof(double));
     double *xx = cur + U;
     for (int u = 0; u < U; u++) xx[u] = 0.0;
     for (int b = 0; b < B; b++) {
         const double *x = X + (size_t)idx[b] * I;
         for (int u = 0; u < U; u++) cur[u] = dot(Wp + (size_t)u * I, x, I);
-        int n = 0;                                 /* top k, ties to the lower index (stable) */
-        for (int u = 0; u < U; u++) {
-            int pos;
-            if (n < k) pos = n++;
-            else if (cur[u] > cur[top[k - 1]]) pos = k - 1;
-            else continue;
-            while (pos > 0 && cur[u] > cur[top[pos - 1]]) { top[pos] = top[pos - 1]; pos--; }
-            top[pos] = u;
-        }
+        nk_topk(cur, U, k, top);
         const int a = top[0], z = top[k - 1];
         for (int i = 0; i < I; i++) {
             ds[(size_t)a * I + i] += x[i];
@@ -138,10 +118,10 @@ void nk_learn(int rule, int S, int U, int I, int N, int E, int B, const double *
         double *y = scratch, *res = scratch + U;
         for (int e = 0; e < E; e++) {
             memcpy(before, w, UI * sizeof(double));
-            const double eta = h[0] * (1.0 - (double)e / E);
+            const double eta = nk_epoch_rate(h[0], e, E);
             const int32_t *order = perm + ((size_t)s * E + e) * N;
             if (rule == 4) {
-                const int k = (int)lrint(h[2]);
+                const int k = nk_rank(h[2]);
                 for (int b0 = 0; b0 + B <= N; b0 += B)
                     krotov(U, I, B, w, X, order + b0, eta, h[1], k, h[3], scratch, scratch + UI,
                            scratch + 2 * UI, top);

@@ -24,7 +24,7 @@ import functools
 import numpy as np
 
 from neurokit.codegen.build import DEFAULT_CFLAGS, build
-from neurokit.codegen.rng import RNG_C
+from neurokit.learning.rule_math import prelude
 from neurokit.learning.rules import Hyper, Rule
 from neurokit.rng import u01
 
@@ -40,7 +40,7 @@ STDP = Rule("stdp", 5, (
     Hyper("w_max", 1.0, "1", "largest weight"),
 ), "spiking WTA network with STDP and adaptive thresholds (Diehl & Cook 2015, simplified)")
 
-SOURCE = "#include <math.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n" + RNG_C + r"""
+SOURCE = prelude("c") + r"""
 /* learn = 1: train (perm (S,E,N), curves (S,E,2)); learn = 0: respond (counts (S,N,U)). */
 void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, const double *X,
              const int32_t *perm, const uint64_t *keys, const double *hyper, double *W,
@@ -55,7 +55,7 @@ void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, con
         double *before = malloc(UI * sizeof(double));
         int *on = malloc(I * sizeof(int));
         for (int e = 0; e < E; e++) {
-            const double eta = h[0] * (1.0 - (double)e / E);
+            const double eta = nk_epoch_rate(h[0], e, E);
             double spikes = 0.0;
             if (learn) memcpy(before, w, UI * sizeof(double));
             for (int n = 0; n < N; n++) {
@@ -67,7 +67,7 @@ void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, con
                     const uint64_t c0 = ((uint64_t)((size_t)e * N + n) * T + t) * I;
                     int m = 0;
                     for (int i = 0; i < I; i++) {
-                        const int sp = nk_uniform(keys[s], c0 + i) < x[i] * h[6] * dt;
+                        const int sp = nk_poisson_spike(keys[s], c0 + i, x[i], h[6], dt);
                         xp[i] = xp[i] * dp + sp;
                         if (sp) on[m++] = i;
                     }
@@ -87,10 +87,7 @@ void nk_stdp(int S, int U, int I, int N, int E, int T, int learn, double dt, con
                     if (learn) {
                         th[win] += h[2];
                         double *ww = w + (size_t)win * I;
-                        for (int i = 0; i < I; i++) {
-                            const double z = ww[i] + eta * (xp[i] - h[1]);
-                            ww[i] = z < 0.0 ? 0.0 : (z > h[8] ? h[8] : z);
-                        }
+                        for (int i = 0; i < I; i++) ww[i] = nk_stdp_weight(ww[i], eta, xp[i], h[1], h[8]);
                     } else {
                         counts[((size_t)s * N + n) * U + win] += 1.0;
                     }

@@ -173,15 +173,13 @@ class NetArrays:
 
 # --------------------------------------------------------------------------- C source
 def _neuron_block(q: int, pop: PopSpec) -> list[str]:
-    from neurokit.codegen.targets.c_printer import invariant_lines, step_body, used_draws
+    from neurokit.codegen.targets.c_printer import step_body, used_draws
 
     ir, N = pop.ir, pop.size
     ind = " " * 16
     L = [f"            {{ /* population {q}: groups and thresholds */"]
-    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}];" for k, p in enumerate(ir.parameter_names)]
-    L += invariant_lines(ir, ind)
-    L += [f"{ind}(void)p_{p};" for p in ir.parameter_names]
-    L += [f"{ind}(void)k_{a.target};" for a in ir.invariants]
+    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
+    L += [f"{ind}const double k_{a.target} = KV{q}[{k}]; (void)k_{a.target};" for k, a in enumerate(ir.invariants)]
     if ir.stimulus:
         cur = "(nk_cur && rel >= 0) ? nk_cur[s] : 0.0" if pop.stim else "0.0"
         L.append(f"{ind}const double I_stim = {cur};")
@@ -199,11 +197,32 @@ def _neuron_block(q: int, pop: PopSpec) -> list[str]:
     L += step_body(ir, ind2)
     L += [f"{ind2}a_{o.state}[j] = k_{o.value};" for o in ir.outputs]
     cond = f"((k_{ir.threshold}) != 0 ? 1.0 : 0.0)" if ir.threshold else "0.0"
+    # Spiking cells are rare: test blocks of 16 flags with one vector sum (flags are 0 or 1)
+    # and look at single cells only in blocks that hold a spike.
     L += [f"{ind2}nk_g[j] = {cond};", f"{ind}}}",
           f"{ind}int64_t nk_nf = 0;",
-          f"{ind}for (int64_t j = 0; j < {N}; j++) if (nk_g[j] != 0.0) F{q}[nk_nf++] = (int32_t)j;",
+          f"{ind}for (int64_t j0 = 0; j0 < {N}; j0 += 16) {{",
+          f"{ind}    const int64_t je = j0 + 16 < {N} ? j0 + 16 : {N};",
+          f"{ind}    double nk_any = 0.0;",
+          f"{ind}    for (int64_t j = j0; j < je; j++) nk_any += nk_g[j];",
+          f"{ind}    if (nk_any != 0.0) for (int64_t j = j0; j < je; j++) if (nk_g[j] != 0.0) F{q}[nk_nf++] = (int32_t)j;",
+          f"{ind}}}",
           f"{ind}NF{q} = nk_nf;", "            }"]
     return L
+
+
+def _invariant_block(q: int, pop: PopSpec) -> list[str]:
+    """Per-run constants of population ``q`` (propagators such as ``exp(-dt/tau)``: functions
+    of parameters and ``dt`` only), computed once before the time loop into ``KV{q}``."""
+    from neurokit.codegen.targets.c_printer import invariant_lines
+
+    ir = pop.ir
+    ind = " " * 12
+    L = [f"        double KV{q}[{max(len(ir.invariants), 1)}] = {{0}};", f"        {{ /* population {q}: invariants */"]
+    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
+    L += invariant_lines(ir, ind)
+    L += [f"{ind}KV{q}[{k}] = k_{a.target};" for k, a in enumerate(ir.invariants)]
+    return L + ["        }"]
 
 
 def _reset_block(q: int, pop: PopSpec) -> list[str]:
@@ -312,6 +331,9 @@ def source(spec: NetSpec) -> str:
               f"        int32_t **R{m} = (int32_t **)calloc(D{m}, sizeof(int32_t *));",
               f"        int64_t *RL{m} = (int64_t *)calloc(D{m}, sizeof(int64_t)), *RC{m} = (int64_t *)calloc(D{m}, sizeof(int64_t));",
               f"        if (!R{m} || !RL{m} || !RC{m}) nk_oom = 1;"]
+    for q, pop in enumerate(spec.pops):
+        if pop.kind == "neuron":
+            L += _invariant_block(q, pop)
     L += ["        for (int64_t s = 0; s < n_total && !nk_oom; s++) {",
           "            const int64_t rel = s - n_settle;",
           "            const double t = (double)rel * dt; (void)t;",
