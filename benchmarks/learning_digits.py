@@ -1,6 +1,11 @@
 """Local learning vs STDP vs backprop on scikit-learn's digits; batched vs sequential training.
 
     python benchmarks/learning_digits.py --json results.json [--quick]
+    python benchmarks/learning_digits.py --json gpu.json --device cuda [--quick]
+
+``--device cuda`` measures only the CUDA kernels against the generated C on the same batches
+(time and largest weight difference), writes the JSON and a table beside it (``.md``), and says
+so and stops when no GPU with CuPy is present.
 
 Settings are chosen on a validation split carved from the training set (neurokit.learning.data:
 30 % test, 20 % of the rest validation, split_seed 0); the chosen settings are retrained on
@@ -137,6 +142,55 @@ def batching(d, rule, n_sets, units, epochs, batch):
             "sequential_kernel_seconds": kernel, "speedup": t_seq / t_batch, "identical_weights": same}
 
 
+def gpu_vs_cpu(d, quick: bool) -> list[dict]:
+    """The same batch trained by the CUDA kernels and the generated C: wall times of the
+    training call (after a compiling call) and the largest weight difference."""
+    cases = [("wta", 100, 16, 2, 1), ("krotov", 20 if quick else 100, 100, 2 if quick else 10, 10),
+             ("stdp", 8 if quick else 32, 50, 1, 1)]
+    out = []
+    for rule, n_sets, units, epochs, batch in cases:
+        x = d.x_train[:200] if rule == "stdp" else d.x_train
+        hyper = _batch({"eta": np.linspace(0.02, 0.2, n_sets) if rule != "stdp" else np.full(n_sets, 0.05)})
+        row = {"rule": rule, "sets": n_sets, "units": units, "epochs": epochs, "n_train": len(x)}
+        for device in ("cuda", "cpu"):
+            train(rule, x[:20], hyper.isel(sample=[0]), units=units, epochs=1, batch=batch, device=device)
+            ds = train(rule, x, hyper, units=units, epochs=epochs, batch=batch, device=device)
+            row[f"{device}_seconds"] = float(ds.attrs["train_seconds"])
+            row[f"{device}_weight"] = ds["weight"].values
+        row["max_weight_difference"] = float(np.abs(row.pop("cuda_weight") - row.pop("cpu_weight")).max())
+        row["speedup"] = row["cpu_seconds"] / row["cuda_seconds"]
+        out.append(row)
+    return out
+
+
+def gpu_table(res: dict) -> str:
+    lines = ["# Learning kernels: CUDA vs generated C", "", f"GPU: {res['gpu']}; CPU: {res['machine']['cpu']}, "
+             f"{res['machine']['cores']} cores.", "",
+             "| rule | sets | units | epochs | inputs presented | C (s) | CUDA (s) | speedup | max weight difference |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in res["gpu_vs_cpu"]:
+        lines.append(f"| {r['rule']} | {r['sets']} | {r['units']} | {r['epochs']} | {r['n_train']} | "
+                     f"{r['cpu_seconds']:.3f} | {r['cuda_seconds']:.3f} | {r['speedup']:.1f}x | "
+                     f"{r['max_weight_difference']:.2e} |")
+    return "\n".join(lines) + "\n"
+
+
+def cuda_main(a) -> None:
+    from neurokit.codegen.targets.cuda import gpu_available
+
+    if not gpu_available():
+        print("--device cuda: no NVIDIA GPU with CuPy on this machine; the CUDA path was not measured")
+        return
+    import cupy
+
+    d = load_digits(split_seed=0)
+    res = {"quick": a.quick, "machine": machine(), "device": "cuda",
+           "gpu": cupy.cuda.runtime.getDeviceProperties(0)["name"].decode(), "gpu_vs_cpu": gpu_vs_cpu(d, a.quick)}
+    write_text(a.json, json.dumps(res, indent=2) + "\n")
+    write_text(Path(a.json).with_suffix(".md"), gpu_table(res))
+    print(gpu_table(res))
+
+
 def machine() -> dict:
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")),
                platform.processor())
@@ -182,7 +236,12 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer epochs (a smoke run; numbers not for claims)")
     ap.add_argument("--no-table", action="store_true", help="do not rewrite benchmarks/results/learning.md")
     ap.add_argument("--table-only", action="store_true", help="rewrite the table from an existing --json file")
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                    help="cuda: only compare the CUDA kernels with the C (needs a GPU and CuPy)")
     a = ap.parse_args(argv)
+    if a.device == "cuda":
+        cuda_main(a)
+        return
     if a.table_only:
         write_text(RESULTS, table(json.loads(Path(a.json).read_text())))
         return

@@ -63,7 +63,7 @@ def native_runs(n: int, duration: float, seeds: list[int]) -> list[dict]:
         spec, arr, _ = build(net, None, proto)
         compile_network(spec)  # compile excluded (cached after the first seed)
         t0 = time.perf_counter()
-        _, spikes = run_c(spec, arr, threads=1)
+        _, spikes, _ = run_c(spec, arr, threads=1)
         loop = time.perf_counter() - t0
         t0 = time.perf_counter()
         NativeSimulator("c", threads=1).simulate(net, None, proto)

@@ -6,7 +6,8 @@ A learn file (see docs/learning.md)::
     seed = 1                       # keys initial weights, presentation orders, Poisson inputs
     epochs = 30
     units = 500                    # hidden units
-    engine = "c"                   # c (generated C) | numpy (the reference)
+    engine = "c"                   # c (generated code) | numpy (the reference)
+    device = "cpu"                 # cpu | cuda (CUDA kernels through CuPy) | auto (cuda if a GPU)
     output = "results/digits_krotov"   # results folder, relative to this file
 
     [data]
@@ -46,13 +47,14 @@ import numpy as np
 
 from neurokit.config.reader import Reader, read_toml
 
-TOP_KEYS = {"name", "description", "seed", "epochs", "units", "engine", "output", "data", "rule", "hyper",
+TOP_KEYS = {"name", "description", "seed", "epochs", "units", "engine", "device", "output", "data", "rule", "hyper",
             "readout"}
 DATA_KEYS = {"name", "split_seed", "n", "whiten"}
 DATA_SETS = ("digits", "patches", "mnist")
 RULE_KEYS = {"name", "batch", "steps", "dt"}
 READOUT_KEYS = {"classifier", "c", "power", "final"}
 ENGINES = ("c", "numpy")
+DEVICES = ("cpu", "cuda", "auto")
 CLASSIFIERS = ("logistic", "ridge")
 
 
@@ -88,6 +90,7 @@ class LearnSpec:
     output: Path
     description: str = ""
     raw: dict = field(default_factory=dict)
+    device: str = "cpu"
 
     @property
     def n_samples(self) -> int:
@@ -120,6 +123,11 @@ def load_learn_config(path: str | os.PathLike, *, rules: Mapping[str, Mapping[st
     engine = raw.get("engine", "c")
     if engine not in ENGINES:
         raise r.error(("engine",), f"engine {engine!r} is not one of {ENGINES}")
+    device = raw.get("device", "cpu")
+    if device not in DEVICES:
+        raise r.error(("device",), f"device {device!r} is not one of {DEVICES}")
+    if device == "cuda" and engine != "c":
+        raise r.error(("device",), f"device 'cuda' runs the generated kernels; engine {engine!r} runs on the CPU")
     data = r.keys(raw["data"], DATA_KEYS, ("data",), "[data]")
     dname = r.string(data.get("name", ""), ("data", "name"), "data.name")
     if dname not in DATA_SETS:
@@ -153,7 +161,7 @@ def load_learn_config(path: str | os.PathLike, *, rules: Mapping[str, Mapping[st
         classifier=classifier, c=r.number(readout.get("c", 1.0), ("readout", "c"), "readout.c", minimum=1e-12),
         power=r.number(readout.get("power", 1.0), ("readout", "power"), "readout.power", minimum=0.0),
         final=r.boolean(readout.get("final", False), ("readout", "final"), "readout.final"),
-        output=Path(out), description=str(raw.get("description", "")), raw=raw)
+        output=Path(out), description=str(raw.get("description", "")), raw=raw, device=device)
 
 
 def _hyper(r: Reader, table, known: Mapping[str, str], rule: str) -> dict:

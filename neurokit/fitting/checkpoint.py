@@ -3,7 +3,10 @@
 A checkpoint is two files beside each other: ``checkpoint.json`` (counters, phase, the
 optimiser's state with its random state, the fit's specification and its hash) and
 ``checkpoint.<hash>.npz`` (every array: history, covariance matrices...), which the JSON names.
-Both are read without running any code (no pickle; ``np.load(allow_pickle=False)``).
+Both are read without running any code (no pickle; ``np.load(allow_pickle=False)``). The
+arrays are packed into one flat array per dtype (the JSON keeps each one's dtype, shape and
+offset): a fit's history is hundreds of small arrays, and one zip member each made a
+checkpoint cost O(generations) zip entries (16 ms per save at 30 generations).
 
 The arrays go first, under a new name; then the JSON is renamed over the old one; then
 arrays no longer named are removed (the newest two are kept for a reader racing the writer).
@@ -19,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +30,7 @@ import numpy as np
 from neurokit.errors import FitConfigError
 from neurokit.files import atomic_path, write_bytes, write_text
 
-FORMAT = 2
+FORMAT = 3
 NAME = "checkpoint.json"
 LEGACY = "checkpoint.pkl"
 
@@ -76,14 +80,16 @@ def save_checkpoint(state: dict, path: str | os.PathLike, spec: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, np.ndarray] = {}
     tree = _split(state, arrays, "")
+    packed, index = _pack(arrays)
     buf = io.BytesIO()
-    np.savez(buf, **arrays)
+    np.savez(buf, **packed)
     data = buf.getvalue()
     npz = path.with_name(f"{path.stem}.{hashlib.sha256(data).hexdigest()[:16]}.npz")
     write_bytes(npz, data)
-    payload = {"format": FORMAT, "spec_hash": spec_hash(spec), "spec": spec, "arrays": npz.name, "state": tree}
+    payload = {"format": FORMAT, "spec_hash": spec_hash(spec), "spec": spec, "arrays": npz.name,
+               "index": index, "state": tree}
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=1, allow_nan=True))
+        tmp.write_text(json.dumps(payload, separators=(",", ":"), allow_nan=True))
     keep = {npz.name, *_previous(path)}
     for old in path.parent.glob(f"{path.stem}.*.npz"):
         if old.name not in keep:
@@ -129,8 +135,53 @@ def load_checkpoint(path: str | os.PathLike, spec: dict | None = None) -> dict:
         raise FitConfigError(f"{path}: the checkpoint belongs to another fit specification ({changes}); "
                              "start again without --resume, or restore the fit file")
     with np.load(path.parent / payload["arrays"], allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
+        arrays = _unpack({k: npz[k] for k in npz.files}, payload["index"])
     return _join(payload["state"], arrays)
+
+
+def _pack(arrays: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+    """One flat array per dtype, and ``name -> [dtype, shape, offset]`` to cut them apart."""
+    parts: dict[str, list[np.ndarray]] = {}
+    sizes: dict[str, int] = {}
+    index = {}
+    for name, a in arrays.items():
+        dt = a.dtype.str
+        index[name] = [dt, list(a.shape), sizes.get(dt, 0)]
+        parts.setdefault(dt, []).append(a.ravel())
+        sizes[dt] = sizes.get(dt, 0) + a.size
+    packed = {f"d{k}": np.concatenate(p) for k, p in enumerate(parts.values())}
+    names = {dt: f"d{k}" for k, dt in enumerate(parts)}
+    return packed, {name: [names[dt], dt, shape, off] for name, (dt, shape, off) in index.items()}
+
+
+def _unpack(packed: dict[str, np.ndarray], index: dict[str, list]) -> dict[str, np.ndarray]:
+    out = {}
+    for name, (member, dt, shape, offset) in index.items():
+        n = int(np.prod(shape, dtype=np.int64))
+        flat = packed[member]
+        if flat.dtype.str != dt:
+            raise FitConfigError(f"checkpoint array {name}: dtype {flat.dtype.str}, expected {dt}")
+        out[name] = flat[offset: offset + n].reshape(shape).copy()
+    return out
+
+
+class CheckpointClock:
+    """When to write the next checkpoint: after every generation (``interval_s`` None or 0), or
+    once at least ``interval_s`` seconds passed since the last one. The fit always writes one
+    at its end; a resumed fit repeats the generations after the last checkpoint, with the same
+    result (the checkpoint holds every random state)."""
+
+    def __init__(self, interval_s: float | None = None):
+        self.interval_s = float(interval_s or 0.0)
+        self._last = time.perf_counter()
+
+    def due(self) -> bool:
+        """True when a checkpoint should be written now (and the clock restarts)."""
+        now = time.perf_counter()
+        if self.interval_s <= 0 or now - self._last >= self.interval_s:
+            self._last = now
+            return True
+        return False
 
 
 def describe_changes(old: dict, new: dict) -> str:

@@ -143,20 +143,19 @@ class Evaluator:
     def model_batch(self, values: xr.Dataset) -> xr.Dataset:
         """Every model parameter for each sample: free ones from ``values``, others constant."""
         n = values.sizes["sample"]
+        units = {p.name: p.unit for p in _parameters(self.model)}
+        # plain (dims, array, attrs) tuples: one Dataset built once, not a DataArray per column
         data = {}
         for name, value in self.constants.items():
-            data[name] = xr.DataArray(np.full(n, float(value)), dims="sample")
-        for name in values.data_vars:
+            data[name] = ("sample", np.full(n, float(value)), {"units": units.get(name, "1")})
+        for name, var in values.data_vars.items():
+            name = str(name)
             if name in self.recording_parameters:
                 if name == "holding":
-                    data[HOLDING] = xr.DataArray(values[name].values, dims="sample", attrs={"units": "pA"})
+                    data[HOLDING] = ("sample", var.values, {"units": units.get(HOLDING, "pA")})
                 continue
-            data[str(name)] = values[name]
-        units = {p.name: p.unit for p in _parameters(self.model)}
-        ds = xr.Dataset(data).assign_coords(sample=np.arange(n))
-        for name in ds.data_vars:
-            ds[name].attrs["units"] = units.get(str(name), ds[name].attrs.get("units", "1"))
-        return ds
+            data[name] = ("sample", var.values, {**var.attrs, "units": units.get(name, var.attrs.get("units", "1"))})
+        return xr.Dataset(data, coords={"sample": np.arange(n)})
 
     def simulate(self, values: xr.Dataset, protocol: Protocol | None = None) -> xr.Dataset:
         """Raw backend result for a batch of free-parameter values."""
@@ -184,7 +183,8 @@ class Evaluator:
         voltage, spike delay added to the spike times."""
         target = target or self.target
         n = values.sizes["sample"]
-        v = result["membrane_potential"].transpose("sample", "sweep", "time").values.astype(float)
+        # no copy when the backend already gives float64 in this order (the common case)
+        v = np.asarray(result["membrane_potential"].transpose("sample", "sweep", "time").values, dtype=float)
         if v.shape[2] != target.time.size:
             raise FitConfigError(f"backend returned {v.shape[2]} samples per sweep, the target has "
                                  f"{target.time.size}: check dt and sampling_interval")
@@ -199,9 +199,13 @@ class Evaluator:
             v = v + rp["series_resistance"][:, None, None] * current  # Mohm * nA = mV
         if "spike_delay" in rp:
             spikes = [[s + 1e-3 * rp["spike_delay"][i] for s in per] for i, per in enumerate(spikes)]
-        diverged = result["diverged"].values.astype(bool) if "diverged" in result else ~np.isfinite(v).all(axis=(1, 2))
-        diverged = diverged | ~np.isfinite(v).all(axis=(1, 2))
-        v = np.where(np.isfinite(v), v, 0.0)
+        finite = np.isfinite(v)
+        ok = finite.all(axis=(1, 2))
+        diverged = ~ok if "diverged" not in result else result["diverged"].values.astype(bool) | ~ok
+        if not ok.all():
+            v = np.where(finite, v, 0.0)
+        elif not v.flags.owndata:
+            v = v.copy()  # the response owns its voltage, never the backend's dataset
         return BatchResponse(v, spikes, diverged)
 
     def evaluate(self, values: xr.Dataset) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -10,7 +10,6 @@ candidates share the evaluation budget.
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -18,13 +17,14 @@ from typing import Callable
 import numpy as np
 import xarray as xr
 
-from neurokit.fitting.checkpoint import LEGACY, load_checkpoint, save_checkpoint
+from neurokit.fitting.checkpoint import LEGACY, CheckpointClock, load_checkpoint, save_checkpoint
 from neurokit.config.fit import FitConfig
 from neurokit.fitting.config import build_objective, load_fit_config
 from neurokit.fitting.evaluator import (Evaluator, load_recording, make_target, prepare_recording,
                                         with_holding_current)
 from neurokit.fitting.history import elite_correlations, history_dataset
-from neurokit.fitting.optimisers import CubeToUnbounded, local_refiner, make_optimiser, optimiser_from_state
+from neurokit.fitting.optimisers import (CubeToUnbounded, local_refiner, make_optimiser, optimiser_from_state,
+                                      sobol_points)
 from neurokit.fitting.selection import (bound_warnings, candidate_validation, choose, island_labels, kfold_folds,
                                         restart_candidates, validation_evaluator)
 from neurokit.protocols import Protocol
@@ -60,6 +60,9 @@ class Fitter:
         file, so fits with other seeds never share a folder).
     checkpoint : bool
         Write a checkpoint after every generation.
+    checkpoint_every_s : float, optional
+        Write one only when at least this many seconds passed since the last (and at the end);
+        default: after every generation.
     progress : callable, optional
         Called with a :class:`Progress` after every generation.
     executor : optional
@@ -92,12 +95,14 @@ class Fitter:
     """
 
     def __init__(self, config, *, workers: int = 1, output_dir=None, checkpoint: bool = True,
+                 checkpoint_every_s: float | None = None,
                  progress: Callable[[Progress], None] | None = None, executor=None, backend=None):
         self.config = config
         self.backend = backend
         self.workers = workers
         self.output_dir = output_dir
         self.checkpoint = checkpoint
+        self.checkpoint_every_s = checkpoint_every_s
         self.progress = progress
         self.executor = executor
 
@@ -175,11 +180,7 @@ class Fitter:
         starts = np.atleast_2d(x0)
         if cfg.islands > 1:
             # islands beyond the first start at spread-out points of the inner part of the box
-            with warnings.catch_warnings():  # a few points of a Sobol sequence: balance is moot
-                warnings.simplefilter("ignore", UserWarning)
-                from scipy.stats import qmc
-
-                u = 0.15 + 0.7 * qmc.Sobol(d, scramble=True, seed=cfg.seed).random(cfg.islands - 1)
+            u = 0.15 + 0.7 * sobol_points(d, cfg.islands - 1, cfg.seed)  # cached: no scipy.stats import
             starts = np.vstack([x0, self._cube_to_z(u)])
         opt = make_optimiser(cfg.method, d, CubeToUnbounded(space), starts, cfg.seed, cfg.popsize, cfg.sigma0,
                              cfg.islands, cfg.optimiser_options)
@@ -250,6 +251,7 @@ class Fitter:
         t_start = time.perf_counter()
         elapsed0 = state["elapsed"]
         evals0 = state["evaluations"]
+        clock = CheckpointClock(self.checkpoint_every_s)
         while state["phase"] != "done":
             opt = state["optimiser"]
             n = opt.batch_size
@@ -270,7 +272,7 @@ class Fitter:
             state["generation"] += 1
             state["evaluations"] += z.shape[0]
             state["elapsed"] = elapsed0 + time.perf_counter() - t_start
-            if self.checkpoint:
+            if self.checkpoint and clock.due():
                 save_checkpoint(self._as_data(state), ckpt, spec)
             if self.progress is not None:
                 spent = time.perf_counter() - t_start

@@ -5,9 +5,17 @@ likelihood and maps the result onto the fit file's point model (``gif`` and mode
 parameter names); ``start = "gif-mle"`` uses that point as CMA-ES's first start. Either way the
 values are moved 2 % of the range inside the file's bounds (an unbounded transform needs interior
 points), and parameters the GIF fit does not give (``a``, ``spike_delay``...) take their start.
+
+The GIF fit's result (the point-model values) is kept as data in the cache folder, keyed by the
+recording's contents, the sweeps, the settings and the code of :mod:`neurokit.fitting.gif`, so a
+warm start neither imports scipy.signal nor fits again (1-2 s saved).
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -38,13 +46,11 @@ def gif_mle_values(config, recording: xr.Dataset, sweeps, options: dict | None =
     dict
         Every free parameter -> value, inside its bounds.
     """
-    from neurokit.fitting.gif import fit_gif, to_point_gif
     from neurokit.units import convert
 
     opts = {**GIF_SETTINGS, **(options or {})}
     tau_s = float(opts.pop("tau_s", HARD_THRESHOLD_TAU_S))
-    result = fit_gif(recording, list(sweeps), spike_threshold_mV=float(config.spike_threshold), **opts)
-    mapped = to_point_gif(result, tau_s=tau_s)
+    mapped = point_gif(recording, [int(k) for k in sweeps], float(config.spike_threshold), opts, tau_s)
     out = {}
     for p in config.space.parameters:
         if p.name in mapped:
@@ -56,6 +62,44 @@ def gif_mle_values(config, recording: xr.Dataset, sweeps, options: dict | None =
             value = 0.5 * (p.bounds[0] + p.bounds[1])
         out[p.name] = clip_inside(value, p.bounds)
     return out
+
+
+def point_gif(recording: xr.Dataset, sweeps: list[int], threshold_mV: float, options: dict,
+              tau_s: float) -> dict[str, tuple[float, str]]:
+    """``to_point_gif(fit_gif(...))`` for these sweeps and settings, from the cache folder when
+    an earlier run stored it (:func:`neurokit.data_cache.read_entry`: a verified JSON entry)."""
+    from neurokit.data_cache import cache_dir, read_entry, write_entry
+
+    key = _key(recording, sweeps, threshold_mV, options, tau_s)
+    path = cache_dir("gif-start") / f"{key[:32]}.json"
+    entry = read_entry(path)
+    if entry is not None and entry.get("key") == key:
+        return {name: (float(value), str(unit)) for name, (value, unit) in entry["values"].items()}
+    from neurokit.fitting.gif import fit_gif, to_point_gif
+
+    result = fit_gif(recording, sweeps, spike_threshold_mV=threshold_mV, **options)
+    mapped = {name: (float(value), str(unit)) for name, (value, unit) in to_point_gif(result, tau_s=tau_s).items()}
+    if all(np.isfinite(v) for v, _ in mapped.values()):  # entries are strict JSON (no NaN)
+        write_entry(path, {"key": key, "values": {k: list(v) for k, v in mapped.items()}})
+    return mapped
+
+
+def _key(recording: xr.Dataset, sweeps: list[int], threshold_mV: float, options: dict, tau_s: float) -> str:
+    """SHA-256 of what decides the GIF fit: the recording's time, voltage and current, the
+    sweeps, the settings and the source of :mod:`neurokit.fitting.gif` (a code change refits)."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"sweeps": sweeps, "threshold_mV": threshold_mV, "tau_s": tau_s,
+                         "options": {k: options[k] for k in sorted(options)}}, sort_keys=True).encode())
+    for name in ("time", "membrane_potential", "stimulus_current"):
+        if name in recording.variables:
+            da = recording[name]
+            if da.ndim == 2:
+                da = da.transpose("sweep", "time")
+            h.update(name.encode() + str(da.attrs.get("units", "")).encode())
+            h.update(np.ascontiguousarray(da.values, dtype=float).tobytes())
+    for src in sorted((Path(__file__).parent / "gif").glob("*.py")):
+        h.update(src.read_bytes())
+    return h.hexdigest()
 
 
 def clip_inside(value: float, bounds: tuple[float, float], inside: float = INSIDE) -> float:

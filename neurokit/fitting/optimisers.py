@@ -11,17 +11,77 @@ rebuilds it exactly (see :mod:`neurokit.fitting.checkpoint`).
 - :class:`DifferentialEvolution`: rand/1/bin DE with a whole generation per ask.
 - :class:`SobolSearch`: scrambled Sobol points of the unit cube (scipy.stats.qmc).
 - :func:`local_refiner`: small-step CMA-ES started at the best candidates (local refinement).
+- :func:`sobol_points`: a few scrambled Sobol points (island starts), kept in the cache folder
+  so a warm start does not import scipy.stats.
+
+``cma`` is imported only for CMA-ES, and ``scipy.stats`` only for DE and Sobol search (0.3-0.5 s each).
 """
 
 from __future__ import annotations
 
 import io
+import sys
+import warnings
 from abc import ABC, abstractmethod
 import contextlib
 
 import numpy as np
 
 from neurokit.errors import FitConfigError
+
+
+def _import_cma():
+    """The ``cma`` package, imported without matplotlib and scipy.stats.
+
+    ``cma/__init__`` imports ``cma.s``, whose first line imports ``matplotlib.pyplot`` (0.3-0.5 s,
+    for cma's own plots), and ``cma.fitness_models`` imports ``scipy.stats`` (0.3-0.5 s, for the
+    Kendall tau of its surrogate models, with a NumPy fallback). neurokit uses neither. While
+    ``cma`` is first imported, those not yet imported are marked absent in ``sys.modules`` so
+    their import fails fast (cma catches the ImportError); the marks are removed right after.
+    """
+    if "cma" in sys.modules:
+        import cma
+
+        return cma
+    blocked = [m for m in ("matplotlib", "scipy" if "scipy" not in sys.modules else "scipy.stats")
+               if m not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import name" -> ImportError
+    try:
+        with warnings.catch_warnings():  # "Could not import matplotlib.pyplot": expected here
+            warnings.simplefilter("ignore")
+            import cma
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return cma
+
+
+def sobol_points(d: int, n: int, seed: int) -> np.ndarray:
+    """``n`` scrambled Sobol points of the unit cube ``[0, 1)^d`` (scipy.stats.qmc, scrambled
+    with ``seed``), read back from the cache folder after the first call.
+
+    scipy.stats takes 0.3-0.9 s to import, more than the rest of a warm fit's start; the points
+    depend only on ``(d, n, seed)`` and SciPy's version, so they are kept as data (JSON; floats
+    written with repr, read back bit-identical).
+    """
+    from importlib.metadata import version  # not "import scipy": 0.07 s
+
+    from neurokit.data_cache import cache_dir, read_entry, write_entry
+
+    key = {"d": int(d), "n": int(n), "seed": int(seed), "scipy": version("scipy")}
+    path = cache_dir("sobol") / f"sobol-{d}-{n}-{seed}-{key['scipy']}.json"
+    entry = read_entry(path)
+    if entry is not None and entry.get("key") == key:
+        return np.asarray(entry["points"], dtype=float).reshape(int(n), int(d))
+    with warnings.catch_warnings():  # a few points of a Sobol sequence: balance is moot
+        warnings.simplefilter("ignore", UserWarning)
+        from scipy.stats import qmc
+
+        u = qmc.Sobol(int(d), scramble=True, seed=int(seed)).random(int(n))
+    write_entry(path, {"key": key, "points": u.ravel().tolist()})
+    return u
 
 
 class _Randn:
@@ -83,7 +143,7 @@ class CMAES(Optimiser):
 
     def __init__(self, x0, sigma0: float = 1.0, popsize: int = 32, islands: int = 1, seed: int = 0,
                  options: dict | None = None):
-        import cma
+        cma = _import_cma()
 
         x0 = np.atleast_2d(np.asarray(x0, dtype=float))
         if x0.shape[0] == 1 and islands > 1:

@@ -44,7 +44,7 @@ def run(spec: LearnSpec, progress: Callable[[int, str], None] | None = None,
     x_eval, y_eval = data.eval_set(spec.final)
     hyper = {k: ("sample", v) for k, v in spec.hyper.items()}
     ds = train(spec.rule, x_fit, xr.Dataset(hyper) if hyper else None, units=spec.units, epochs=spec.epochs,
-               seed=spec.seed, batch=spec.batch, engine=spec.engine, input_shape=data.shape, steps=spec.steps,
+               seed=spec.seed, batch=spec.batch, engine=spec.engine, device=spec.device, input_shape=data.shape, steps=spec.steps,
                dt=spec.dt)
     if progress is not None:
         progress(ds.sizes["sample"], "train")
@@ -81,7 +81,7 @@ def _metrics(ds: xr.Dataset, spec: LearnSpec) -> dict:
             row["accuracy"] = float(ds["accuracy"][s])
         per.append(row)
     best = int(np.argmax(ds["accuracy"].values)) if "accuracy" in ds else 0
-    return {"name": spec.name, "rule": spec.rule, "data": spec.data, "engine": spec.engine,
+    return {"name": spec.name, "rule": spec.rule, "data": spec.data, "engine": spec.engine, "device": ds.attrs["device"],
             "units": spec.units, "epochs": spec.epochs, "seed": spec.seed,
             "evaluated_on": ds.attrs["evaluated_on"], "n_samples": ds.sizes["sample"],
             "train_seconds": float(ds.attrs["train_seconds"]), "flops_per_sample": float(ds.attrs["flops"]),

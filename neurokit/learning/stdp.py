@@ -130,7 +130,8 @@ def _library() -> ctypes.CDLL:
     return lib
 
 
-def _hyper(h: dict, S: int) -> np.ndarray:
+def hyper_table(h: dict, S: int) -> np.ndarray:
+    """The (S, 9) hyperparameter table the kernels read, in :data:`STDP`'s order."""
     return np.ascontiguousarray(np.stack([np.broadcast_to(np.asarray(h[n], float), (S,))
                                           for n in STDP.names], axis=1))
 
@@ -159,7 +160,7 @@ def simulate_c(X: np.ndarray, W: np.ndarray, theta: np.ndarray, h: dict, keys: n
     curves = np.zeros((S, E, 2)) if learn else None
     counts = None if learn else np.zeros((S, N, U))
     lib.nk_stdp(S, U, I, N, E, int(steps), int(learn), float(dt), _ptr(X), _ptr(perm), _ptr(keys),
-                _ptr(_hyper(h, S)), _ptr(W), _ptr(theta), _ptr(curves), _ptr(counts))
+                _ptr(hyper_table(h, S)), _ptr(W), _ptr(theta), _ptr(curves), _ptr(counts))
     return curves if learn else counts
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from neurokit.errors import NeurokitError, ParameterError
-from neurokit.learning import kernels, rules, stdp
+from neurokit.learning import cuda, kernels, rules, stdp
 from neurokit.params import Parameter, ParameterSpace, batch_columns, sample_seeds
 from neurokit.rng import normal, stream_key, u01
 
@@ -67,7 +67,7 @@ def orders(keys: np.ndarray, epochs: int, n: int) -> np.ndarray:
 
 
 def train(rule: str, x: np.ndarray, hyper=None, *, units: int, epochs: int, seed: int = 0,
-          batch: int = 100, engine: str = "c", input_shape: tuple[int, int] | None = None,
+          batch: int = 100, engine: str = "c", device: str = "cpu", input_shape: tuple[int, int] | None = None,
           steps: int = STDP_STEPS, dt: float = STDP_DT) -> xr.Dataset:
     """Train ``units`` units on inputs ``x`` (N, I) with ``rule`` for each hyperparameter set.
 
@@ -88,7 +88,13 @@ def train(rule: str, x: np.ndarray, hyper=None, *, units: int, epochs: int, seed
     batch : int
         Minibatch size of the Krotov-Hopfield rule.
     engine : {"c", "numpy"}
-        Generated C (OpenMP over samples) or the NumPy reference.
+        Generated code (C with OpenMP over samples, or CUDA: see ``device``) or the NumPy
+        reference.
+    device : {"cpu", "cuda", "auto"}
+        Where the generated code runs: ``"cuda"`` launches the CUDA kernels through CuPy (one
+        block per hyperparameter set; same rule arithmetic and RNG as the C, so the weights
+        agree with ``"cpu"`` up to floating-point reduction order); ``"auto"`` picks the GPU
+        when CuPy sees one.
     input_shape : (rows, cols), optional
         Image shape of an input, kept as attrs for receptive-field figures.
     steps, dt : int, float
@@ -99,12 +105,13 @@ def train(rule: str, x: np.ndarray, hyper=None, *, units: int, epochs: int, seed
     xarray.Dataset
         ``weight`` (sample, unit, input), ``weight_change`` (sample, epoch); ``theta``
         (sample, unit) for BCM and STDP; ``spikes_per_image`` (sample, epoch) for STDP; the
-        hyperparameters along ``sample``. Attrs: rule, engine, seed, epochs, batch,
+        hyperparameters along ``sample``. Attrs: rule, engine, device, seed, epochs, batch,
         ``train_seconds`` (wall time of the training call), ``flops`` (estimate per sample).
     """
     space = rule_space(rule)
     if engine not in ENGINES:
         raise NeurokitError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    device = cuda.resolve_device(device, engine)
     x = np.ascontiguousarray(x, dtype=np.float64)
     if x.ndim != 2:
         raise ParameterError(f"inputs must be a 2-d array (samples, inputs), got shape {x.shape}")
@@ -123,14 +130,16 @@ def train(rule: str, x: np.ndarray, hyper=None, *, units: int, epochs: int, seed
     t0 = time.perf_counter()
     data = {}
     if rule == "stdp":
-        fn = stdp.simulate_c if engine == "c" else stdp.simulate_reference
+        fn = {"numpy": stdp.simulate_reference, "c": stdp.simulate_c, "cuda": cuda.simulate_cuda}[
+            engine if device == "cpu" else device]
         curves = fn(x, W, theta, h, stream_key(keys, 3), steps=steps, dt=dt, perm=perm)
         change = curves[:, :, 0]
         data["spikes_per_image"] = (("sample", "epoch"), curves[:, :, 1],
                                     {"units": "1", "long_name": "output spikes per image"})
         flops = epochs * stdp.flops_per_epoch(len(x), units, x.shape[1], steps)
     else:
-        fn = kernels.train_c if engine == "c" else rules.train_reference
+        fn = {"numpy": rules.train_reference, "c": kernels.train_c, "cuda": cuda.train_cuda}[
+            engine if device == "cpu" else device]
         W, change, theta = fn(rule, x, W, perm, h, batch=batch)
         flops = epochs * rules.flops_per_epoch(rule, len(x), units, x.shape[1], batch)
     seconds = time.perf_counter() - t0
@@ -143,7 +152,7 @@ def train(rule: str, x: np.ndarray, hyper=None, *, units: int, epochs: int, seed
         data[p.name] = (("sample",), h[p.name], {"units": p.unit, "long_name": p.description})
     ds = xr.Dataset(data, coords={"sample": samples, "unit": np.arange(units), "input": np.arange(x.shape[1]),
                                   "epoch": np.arange(1, epochs + 1)})
-    ds.attrs.update(rule=rule, engine=engine, seed=int(seed), epochs=int(epochs), batch=int(batch),
+    ds.attrs.update(rule=rule, engine=engine, device=device, seed=int(seed), epochs=int(epochs), batch=int(batch),
                     n_train=len(x), train_seconds=seconds, flops=float(flops),
                     description=ALL_RULES[rule].description)
     if rule == "stdp":

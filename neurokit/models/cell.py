@@ -31,7 +31,8 @@ segments no longer than ``d_lambda`` times the AC length constant at ``d_lambda_
 computed once at build time from the default ``Ra`` and ``cm``. ``d_lambda=None`` keeps one
 segment per section (or a section's own ``nseg``). A morphology's own ``nseg`` rule
 (``"length:40"``, ``"bluepyopt"``, ``"d_lambda"``) takes precedence; see
-:mod:`neurokit.models.morphology`. :func:`from_bluepyopt` reads BluePyOpt's cell files.
+:mod:`neurokit.models.morphology`. :func:`from_bluepyopt` reads BluePyOpt's cell files,
+:func:`from_neuroml` NeuroML2 cells.
 """
 
 from __future__ import annotations
@@ -328,5 +329,20 @@ def from_bluepyopt(morphology, mechanisms, parameters, mod_folder=None, **option
     from neurokit.models.bluepyopt import cell_fields
 
     kw = cell_fields(morphology, mechanisms, parameters, mod_folder, **options)
+    kw["regions"] = tuple(Region(*r) for r in kw["regions"])
+    return CellModel(**kw)
+
+
+def from_neuroml(path, mod_folder=None, cell_id: str | None = None, **options) -> CellModel:
+    """A cell from a NeuroML2 file (``.cell.nml`` / ``.nml``, read with libNeuroML): morphology,
+    membrane and intracellular properties, channel densities as mechanisms of ``mod_folder`` or
+    mechanisms/ named as the ion channels. ``cell_id`` picks one of several ``<cell>``\\ s.
+
+    ``options``: ``name``, ``nseg`` and any :class:`CellModel` field. See
+    :mod:`neurokit.models.neuroml` for what the file may hold.
+    """
+    from neurokit.models.neuroml import cell_fields
+
+    kw = cell_fields(path, mod_folder, cell_id, **options)
     kw["regions"] = tuple(Region(*r) for r in kw["regions"])
     return CellModel(**kw)

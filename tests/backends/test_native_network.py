@@ -16,7 +16,7 @@ from neurokit.models.benchmark_networks import cuba, song_stdp
 from neurokit.models.network import Network, PoissonPopulation, Population, SpikeSource
 from neurokit.models.point import LIF
 from neurokit.models.synapses import (Delta, ExpConductance, ExpCurrent, FixedInDegree, PoissonInput,
-                                      Probability, Projection, TsodyksMarkram)
+                                      Probability, Projection, STDP, TripletSTDP, TsodyksMarkram)
 from neurokit.protocols import Protocol, step_protocol
 from neurokit.rng import u01
 
@@ -53,8 +53,8 @@ def _protocol(**kw):
 
 def test_c_loop_gives_the_numpy_reference_spikes():
     spec, arr, _ = build(_tiny(), {"P.V_th": [-50.0, -52.0]}, _protocol(seed=4))
-    rec_c, spk_c = run_c(spec, arr, threads=2)
-    rec_n, spk_n = run_numpy(spec, arr)
+    rec_c, spk_c, _ = run_c(spec, arr, threads=2)
+    rec_n, spk_n, _ = run_numpy(spec, arr)
     assert len(spk_c) == 4  # 2 samples x 2 sweeps
     assert sum(s.shape[0] for s in spk_c) > 50
     for a, b in zip(spk_c, spk_n):
@@ -116,13 +116,51 @@ def test_cuba_runs_and_fires_at_its_rate():
         assert 1.0 < float(rates.sel(population=pop)) < 40.0
 
 
-def test_plasticity_is_refused_with_the_projection_named():
+def _stdp_net(delay: float = 0.0) -> Network:
+    """Spike sources onto three stimulated LIF cells through STDP (pre before and after post)."""
+    k = np.arange(60)
+    pre = SpikeSource("pre", 6, k % 6, 0.004 + (k // 6) * 0.009 + (k % 6) * 0.0013)
+    post = Population("post", LIF, 3, params=dict(E_L=-60.0, V_reset=-65.0, t_ref=2.0),
+                      receptors={"e": ExpCurrent(5.0)}, initial={"v": "-60*mV"}, stimulated=True)
+    rule = STDP(w_max=300.0, A_pre=0.05, A_post=-0.06, tau_pre=20.0, tau_post=20.0)
+    proj = Projection("plastic", "pre", "post", "e", Probability(0.8), 150.0, delay=delay, plasticity=rule)
+    return Network([pre, post], [proj], name="stdp_small")
+
+
+def test_stdp_c_loop_gives_the_numpy_reference_weights():
+    proto = step_protocol([0.05, 0.15], 0.0, 0.1, 0.1, DT)
+    spec, arr, _ = build(_stdp_net(delay=1.0), {"post.V_th": [-50.0, -52.0]}, proto)
+    w0 = arr.weights[0].copy()
+    _, spk_c, w_c = run_c(spec, arr, threads=2)
+    _, spk_n, w_n = run_numpy(spec, arr)
+    np.testing.assert_array_equal(arr.weights[0], w0)  # start weights kept
+    assert sum(s.shape[0] for s in spk_c) > 20
+    for a, b in zip(spk_c, spk_n):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(w_c[0], w0, rtol=1e-3, atol=0)  # the rule did something, both ways
+    assert (w_c[0] < w0).any() and (w_c[0] > w0).any()
+    np.testing.assert_allclose(w_c[0], w_n[0], rtol=1e-12, atol=1e-24)
+    ds = NativeSimulator("c").simulate(_stdp_net(), None, proto)
+    assert ds.weight.shape == ds.weight_initial.shape and not np.allclose(ds.weight, ds.weight_initial, rtol=1e-3, atol=0)
+    assert float(ds.weight.max()) <= 300.0 + 1e-9 and float(ds.weight.min()) >= 0.0
+
+
+def test_unsupported_plasticity_is_refused_with_the_projection_named():
     proto = Protocol([[]], duration=0.01, dt=DT)
-    with pytest.raises(ModelError, match="plastic.*STDP.*brian2"):
-        NativeSimulator("c").simulate(song_stdp(10), None, proto)
     pre = SpikeSource("pre", 1, [0], [0.001])
     post = Population("post", LIF, 1, receptors={"e": ExpCurrent(5.0)})
+    net = Network([pre, post], [Projection("tri", "pre", "post", "e", Probability(1.0), 10.0,
+                                           plasticity=TripletSTDP(w_max=20.0))])
+    with pytest.raises(ModelError, match="'tri'.*TripletSTDP.*brian2"):
+        NativeSimulator("c").simulate(net, None, proto)
     net = Network([pre, post], [Projection("tm", "pre", "post", "e", Probability(1.0), 10.0,
                                            short_term=TsodyksMarkram())])
     with pytest.raises(ModelError, match="'tm'.*TsodyksMarkram"):
         NativeSimulator("c").simulate(net, None, proto)
+
+
+def test_song_stdp_runs_natively():
+    ds = NativeSimulator("c").simulate(song_stdp(50), None, Protocol([[]], duration=0.2, dt=DT, seed=3))
+    w = ds.weight.values
+    assert w.shape[-1] == 50 and (w >= 0).all() and (w <= 0.1 + 1e-12).all()
+    assert not np.allclose(w, ds.weight_initial.values, rtol=1e-3, atol=0)

@@ -124,7 +124,7 @@ def test_resume_refuses_a_checkpoint_of_another_fit(tmp_path, fit_file):
 
     out = tmp_path / "out"
     first = Fitter(fit_file(budget=64, seed=7), output_dir=out).fit()
-    assert json.loads((out / "checkpoint.json").read_text())["format"] == 2  # data, not pickle
+    assert json.loads((out / "checkpoint.json").read_text())["format"] == 3  # data, not pickle
     with pytest.raises(FitConfigError, match="seed 7 in the checkpoint vs seed 1 now"):
         Fitter(fit_file(budget=128, seed=1), output_dir=out).fit(resume=True)
     other = fit_file(budget=128, seed=7, replace={"V_th = [-60, -40]\n": ""})

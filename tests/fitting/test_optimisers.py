@@ -2,6 +2,7 @@
 exactly what the uninterrupted one asks (CMA-ES with flat generations, DE, Sobol)."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -52,3 +53,29 @@ def test_state_round_trip_continues_identically(method, stop):
         np.testing.assert_array_equal(za, zb)
         a.tell(za, _score(za, g))
         b.tell(zb, _score(zb, g))
+
+
+def test_sobol_points_are_scipys_and_are_read_back_bit_identical(tmp_path, monkeypatch):
+    from scipy.stats import qmc
+
+    from neurokit.fitting.optimisers import sobol_points
+
+    monkeypatch.setenv("NEUROKIT_CACHE_DIR", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # 3 points: not a power of 2
+        ref = qmc.Sobol(5, scramble=True, seed=3).random(3)
+    first = sobol_points(5, 3, 3)
+    assert list((tmp_path / "sobol").glob("*.json"))
+    again = sobol_points(5, 3, 3)
+    assert np.array_equal(first, ref) and np.array_equal(again, ref)
+
+
+def test_cma_is_imported_without_matplotlib_and_scipy_stats():
+    import subprocess
+    import sys
+
+    code = ("import sys; from neurokit.fitting.optimisers import _import_cma; cma = _import_cma(); "
+            "print([m for m in ('matplotlib', 'scipy.stats') if m in sys.modules]); "
+            "import matplotlib, scipy.stats; print(cma.CMAEvolutionStrategy([0.0, 0.0], 1.0, {'verbose': -9}).popsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["[]", "6"]  # neither loaded by cma; both still importable afterwards

@@ -56,6 +56,8 @@ def test_quantity_strings_convert_to_rule_units(tmp_path):
     ("epochs = 3", "epochs = 0", 3, "epochs must be >= 1"),
     ("units = 4", "units = 4\nwidth = 2", 5, "unknown key 'width'"),
     ('name = "digits"', 'name = "digits"\nwhiten = true', 8, "patches only"),
+    ("units = 4", 'units = 4\ndevice = "tpu"', 5, "device 'tpu'"),
+    ("units = 4", 'units = 4\nengine = "numpy"\ndevice = "cuda"', 6, "CPU"),
 ])
 def test_errors_name_file_and_line(tmp_path, old, new, line, message):
     path = _write(tmp_path, GOOD.replace(old, new))
@@ -71,3 +73,10 @@ def test_stdp_time_unit_mismatch_is_located(tmp_path):
     with pytest.raises(FitConfigError, match="unit mismatch") as info:
         load_spec(path)
     assert str(info.value).startswith(f"{path}:14:")
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda", "auto"])
+def test_device_is_read(tmp_path, device):
+    spec = load_spec(_write(tmp_path, GOOD.replace("units = 4", f'units = 4\ndevice = "{device}"')))
+    assert spec.device == device
+    assert load_spec(_write(tmp_path, GOOD)).device == "cpu"

@@ -24,7 +24,8 @@ QUANTITIES = st.sampled_from(["1 ms", "-5 mV", "0.1 ms", "2 nS", "nan", "inf ms"
                               "10**10**10 mV", "-55 mV*10**10**10", "mV*10**10**10", "1 mV/ms", "", " ",
                               "3 parsecs", "1 ms ms", "1e-300 ms", "__import__('os')", "().__class__",
                               "1 (mV)", "x */ int f(){} /*", "lif", "native", "cmaes", "gamma", "log"])
-SCALARS = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.integers(-3, 40), st.floats(),
+SCALARS = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.integers(-3, 40),
+                    st.floats(allow_subnormal=False),  # a loaded -ffast-math kernel flushes them to zero
                     st.text(max_size=20), QUANTITIES)
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)

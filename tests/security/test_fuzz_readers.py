@@ -66,7 +66,7 @@ def test_random_text_tables(tmp_path_factory, suffix, text):
 
 @pytest.mark.parametrize("kind", ["abf", "ibw", "txt", "nwb"])
 @FUZZ
-@given(cut=st.floats(0.0, 1.0))
+@given(cut=st.floats(0.0, 1.0, allow_subnormal=False))
 def test_truncated_copies(tmp_path_factory, seeds, kind, cut):
     data = seeds[kind]
     path = tmp_path_factory.mktemp("cut") / f"cut.{kind}"
@@ -76,7 +76,8 @@ def test_truncated_copies(tmp_path_factory, seeds, kind, cut):
 
 @pytest.mark.parametrize("kind", ["abf", "ibw", "txt", "nwb"])
 @FUZZ
-@given(flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.integers(0, 7)),
+@given(flips=st.lists(st.tuples(st.floats(0.0, 1.0, allow_subnormal=False),
+                                st.floats(0.0, 1.0, allow_subnormal=False), st.integers(0, 7)),
                       min_size=1, max_size=8))
 def test_bit_flipped_copies(tmp_path_factory, seeds, kind, flips):
     data = bytearray(seeds[kind])

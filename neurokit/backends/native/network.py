@@ -17,7 +17,9 @@ sample); Poisson drives and the models' own noise from the counter-based generat
 The dataset has the Brian2 backend's layout (:func:`neurokit.backends.brian2.network.assemble`):
 ragged spikes with ``spike_population``/``spike_cell``/``spike_sample``/``spike_sweep``,
 ``rate`` (sample, sweep, population, time) in Hz, recorded states (sample, sweep, cell, time).
-Not supported here (yet): STDP, triplet STDP and Tsodyks-Markram synapses (use ``brian2``).
+Pair-based STDP (:class:`~neurokit.models.synapses.STDP`) runs here as Brian2 runs it
+(:mod:`neurokit.codegen.templates.network_plastic`); not supported here (yet): triplet STDP
+and Tsodyks-Markram synapses (use ``brian2``).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from neurokit.backends.brian2.network import assemble
 from neurokit.backends.brian2.point import integration_method, split_equations
 from neurokit.codegen.frontend import build_ir
 from neurokit.codegen.templates.network import NetArrays, NetSpec, PopSpec, RecSpec, SynSpec
+from neurokit.codegen.templates.network_plastic import post_index
 from neurokit.errors import ModelError, ProtocolError
 from neurokit.models.network import Network, PoissonPopulation, Population
-from neurokit.models.synapses import Delta, ExpConductance, ExpCurrent
+from neurokit.models.synapses import STDP, Delta, ExpConductance, ExpCurrent
 from neurokit.params import batch_columns, sample_rng, sample_seeds
 from neurokit.rng import neuron_keys
 from neurokit.units import conversion_factor, display_unit, parse_unit
@@ -74,7 +77,7 @@ def population_ir(pop: Population):
 
 def _check_supported(net: Network) -> None:
     for proj in net.projections:
-        if proj.plastic or proj.short_term is not None:
+        if (proj.plastic and not isinstance(proj.plasticity, STDP)) or proj.short_term is not None:
             raise ModelError(f"native backend: projection {proj.name!r} uses plasticity "
                              f"({type(proj.plasticity or proj.short_term).__name__}), which only the "
                              "brian2 backend simulates so far")
@@ -162,7 +165,7 @@ def build(net: Network, params, protocol):
         src, tgt = sites[proj.source], sites[proj.target]
         rec = net.receptor_of(proj)
         units[f"{proj.name}.weight"] = _SI[rec.weight_unit]
-        per_synapse = proj.weight_init is not None
+        per_synapse = proj.weight_init is not None or proj.plastic
         if not per_synapse:
             cols_of.append((f"{proj.name}.weight", 1.0))
         projections.append(_syn(proj, net, pops, pos, src, tgt, rec, -1 if per_synapse else n_par))
@@ -180,13 +183,15 @@ def build(net: Network, params, protocol):
     n_k = protocol.n_sweeps
     P = np.stack([cols[name] * factor for name, factor in cols_of], axis=1) if cols_of \
         else np.zeros((samples.size, 1))
-    csr, weights, perms = _connectivity(net, protocol, cols, samples, n_k)
+    csr, weights, perms = _connectivity(net, protocol, cols, samples, n_k, units)
     init = np.stack([_initial(net, spec, cols, protocol.seed, s_pos, int(s)) for s_pos, s in enumerate(samples)])
     keys = neuron_keys(sample_seeds(protocol.seed, samples), n_k)
     cur, cur_row = _currents(net, protocol, samples, n_settle)
     arr = NetArrays(P=np.repeat(P, n_k, axis=0), init=np.repeat(init, n_k, axis=0), keys=keys, cur=cur,
                     cur_row=cur_row, csr=csr, weights=weights, schedule=_schedules(net, dt, n_total),
                     n_total=n_total, n_settle=n_settle, every=protocol.record_every,
+                    post_index=[post_index(csr[m][4], syn.tgt_size) for m, syn in enumerate(projections)
+                                if syn.stdp is not None],
                     n_rec=protocol.recorded_time().size, dt=dt)
     return spec, arr, SimpleNamespace(samples=samples, perms=perms, records=records)
 
@@ -201,7 +206,13 @@ def _syn(item, net, pops, pos, src, tgt, rec, w, lam=-1) -> SynSpec:
     gated = isinstance(rec, Delta) and pops[q].gate is not None
     if src is None:
         return SynSpec(-1, 0, 0, q, tgt.start, tgt.size, state, gated, w, lam)
-    return SynSpec(pos[src.population.name], src.start, src.stop, q, tgt.start, tgt.size, state, gated, w)
+    rule, stdp = item.plasticity, None
+    if isinstance(rule, STDP):
+        f = conversion_factor(rec.weight_unit, _SI[rec.weight_unit])
+        stdp = (rule.w_max * f, rule.A_pre * rule.w_max * f, rule.A_post * rule.w_max * f,
+                rule.tau_pre * 1e-3, rule.tau_post * 1e-3)
+    return SynSpec(pos[src.population.name], src.start, src.stop, q, tgt.start, tgt.size, state, gated, w,
+                   stdp=stdp)
 
 
 def _records(net, protocol, pops, pos, sites) -> list[RecSpec]:
@@ -226,7 +237,7 @@ def _records(net, protocol, pops, pos, sites) -> list[RecSpec]:
     return out
 
 
-def _connectivity(net, protocol, cols, samples, n_k):
+def _connectivity(net, protocol, cols, samples, n_k, units):
     conn = net.connectivity(protocol.seed)
     sites, dt = net.sites, float(protocol.dt)
     csr, weights, perms = [], [], []
@@ -245,14 +256,18 @@ def _connectivity(net, protocol, cols, samples, n_k):
         order, arrays = _csr(i, j, steps, sites[proj.source].size)
         csr.append(arrays)
         perms.append((order, i, j))
-        if proj.weight_init is None:
+        if proj.weight_init is None and not proj.plastic:
             weights.append(None)
             continue
+        names = {"weight": cols[f"{proj.name}.weight"]}
+        if isinstance(proj.plasticity, STDP):  # weight_init may use the rule's w_max
+            names["w_max"] = proj.plasticity.w_max * conversion_factor(net.weight_unit(proj), units[f"{proj.name}.weight"])
         rows = []
         for s_pos, s in enumerate(samples):
             rng = sample_rng(protocol.seed, int(s))
             rng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(k + 100)[-1])
-            w = expression_values(proj.weight_init, i.size, {"weight": cols[f"{proj.name}.weight"][s_pos]},
+            w = expression_values(proj.weight_init or "weight", i.size,
+                                  {k: (v[s_pos] if k == "weight" else v) for k, v in names.items()},
                                   rng, f"{where} weight_init")
             rows.append(w[order])
         weights.append(np.repeat(np.stack(rows), n_k, axis=0) if rows else np.zeros((0, i.size)))
@@ -318,15 +333,15 @@ def simulate_network(net: Network, params, protocol, target: str, threads: int) 
     if target == "c":
         from neurokit.codegen.templates.network_run import run_c
 
-        rec, spikes = run_c(spec, arr, threads)
+        rec, spikes, final = run_c(spec, arr, threads)
     else:
         from neurokit.codegen.templates.network_numpy import run_numpy
 
-        rec, spikes = run_numpy(spec, arr)
-    return dataset(net, protocol, spec, arr, info, rec, spikes, target)
+        rec, spikes, final = run_numpy(spec, arr)
+    return dataset(net, protocol, spec, arr, info, rec, spikes, target, final)
 
 
-def dataset(net, protocol, spec, arr, info, rec, spikes, target) -> xr.Dataset:
+def dataset(net, protocol, spec, arr, info, rec, spikes, target, final=None) -> xr.Dataset:
     """The Brian2 backend's network dataset from the template's raw output."""
     dt = float(protocol.dt)
     offsets = spec.cell_offsets
@@ -355,10 +370,11 @@ def dataset(net, protocol, spec, arr, info, rec, spikes, target) -> xr.Dataset:
             order, i, j = info.perms[m]
             unit = net.weight_unit(proj)
             syn = spec.projections[m]
-            w = np.empty(i.size)
+            w, w_end = np.empty(i.size), np.empty(i.size)
             w[order] = arr.weights[m][run] if syn.w < 0 else arr.P[run, syn.w]
-            w = w * conversion_factor(_SI[unit], unit)
-            res["weights"][proj.name] = (i, j, w, w, unit)
+            w_end[order] = final[m][run] if final and m in final else w[order]
+            f = conversion_factor(_SI[unit], unit)
+            res["weights"][proj.name] = (i, j, w * f, w_end * f, unit)
         results.append(res)
     ds = assemble(net, protocol, info.samples, results)
     ds.attrs = schema.provenance_attrs(model=net.name, backend="native", target=target,

@@ -1,7 +1,6 @@
 """The spiking-network loop: a C template around the per-population neuron updates printed
-from the IR (:func:`neurokit.codegen.targets.c_printer.step_body`), and its ctypes runner.
-The ctypes runner is :mod:`.network_run`; the NumPy twin that defines the same arithmetic
-is :mod:`.network_numpy`.
+from the IR (:func:`neurokit.codegen.targets.c_printer.step_body`); ctypes runner in
+:mod:`.network_run`, NumPy twin (the same arithmetic) in :mod:`.network_numpy`.
 
 A *run* is one (sample, sweep); runs are independent and spread over OpenMP threads. Each
 step follows Brian2's schedule, so that both engines mean the same network:
@@ -15,7 +14,8 @@ step follows Brian2's schedule, so that both engines mean the same network:
    list of synapse groups: the synapses of one presynaptic cell with one delay, contiguous
    in CSR order), then delivers the slot of this step (``target += weight``; delta synapses
    onto the membrane potential are gated by ``not_refractory``, which is 0 for the cells
-   that just fired); Poisson inputs add ``poisson(lambda)*weight`` per target cell;
+   that just fired), with STDP's ``on_pre``, then STDP's ``on_post`` (:mod:`.network_plastic`);
+   Poisson inputs add ``poisson(lambda)*weight`` per target cell;
 4. ``resets``: the IR's spike statements for the cells that fired.
 
 Structure (sizes, sites, which state each synapse type targets, recorded cells) is baked
@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurokit.codegen.ir import ModelIR
+from neurokit.codegen.templates.network_plastic import alloc_lines, free_lines, post_block, pre_lines
 
 #: Added to the point kernels' flags (:func:`neurokit.codegen.build.kernel_cflags`: full
 #: fast math, so that glibc's vector exp/log vectorise the neuron loops): no contraction, since
@@ -98,7 +99,8 @@ class SynSpec:
     (``src`` = -1) onto state ``state`` (index) of population ``tgt`` from cell ``tgt_start``
     (``tgt_size`` cells for inputs); ``gated``: delta synapse onto a refractory model. ``w``:
     offset of the scalar weight in the parameter row, or -1 for per-synapse weights; ``lam``:
-    offset of an input's ``n*rate*dt``."""
+    offset of an input's ``n*rate*dt``; ``stdp``: ``(w_max, dApre, dApost, tau_pre, tau_post)``
+    (SI) of a pair-based STDP projection (per-synapse weights), see :mod:`.network_plastic`."""
 
     src: int
     src_start: int
@@ -110,6 +112,7 @@ class SynSpec:
     gated: bool
     w: int
     lam: int = -1
+    stdp: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ class NetArrays:
     (runs,) (-1: none); per projection ``csr[m]`` = (gptr, gstart, gend, gdelay, post) int64
     (groups: the synapses of one presynaptic cell with one delay in steps) and
     ``weights[m]`` (runs, nnz) or None; per spike source ``schedule[q]`` = (sptr (n_total+1,),
-    cells)."""
+    cells); per STDP projection (in projection order) ``post_index`` = (optr, oidx) int64 (see
+    :func:`.network_plastic.post_index`)."""
 
     P: np.ndarray
     init: np.ndarray
@@ -164,6 +168,7 @@ class NetArrays:
     csr: list
     weights: list
     schedule: dict = field(default_factory=dict)
+    post_index: list = field(default_factory=list)
     n_total: int = 0
     n_settle: int = 0
     every: int = 1
@@ -216,12 +221,10 @@ def _invariant_block(q: int, pop: PopSpec) -> list[str]:
     of parameters and ``dt`` only), computed once before the time loop into ``KV{q}``."""
     from neurokit.codegen.targets.c_printer import invariant_lines
 
-    ir = pop.ir
-    ind = " " * 12
+    ir, ind = pop.ir, " " * 12
     L = [f"        double KV{q}[{max(len(ir.invariants), 1)}] = {{0}};", f"        {{ /* population {q}: invariants */"]
     L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
-    L += invariant_lines(ir, ind)
-    L += [f"{ind}KV{q}[{k}] = k_{a.target};" for k, a in enumerate(ir.invariants)]
+    L += invariant_lines(ir, ind) + [f"{ind}KV{q}[{k}] = k_{a.target};" for k, a in enumerate(ir.invariants)]
     return L + ["        }"]
 
 
@@ -264,11 +267,17 @@ def _projection_block(m: int, syn: SynSpec, spec: NetSpec) -> list[str]:
         gate = " * nk_nr[post[k]] * (1.0 - nk_fl[post[k]])"
     w = f"nk_P[{syn.w}]" if syn.w >= 0 else "nk_w[k]"
     if syn.w < 0:
-        L.append(f"{ind}const double *nk_w = nk_wa[{m}] + run * nk_nnz[{m}];")
+        L.append(f"{ind}double *restrict nk_w = nk_wa[{m}] + run * nk_nnz[{m}];")
     L += [f"{ind}for (int64_t e = 0; e < RL{m}[sl]; e++) {{",
-          f"{ind}    const int64_t g = R{m}[sl][e];",
-          f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) tg[post[k]] += {w}{gate};",
-          f"{ind}}}", f"{ind}RL{m}[sl] = 0;", "            }"]
+          f"{ind}    const int64_t g = R{m}[sl][e];"]
+    if syn.stdp is None:
+        L.append(f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) tg[post[k]] += {w}{gate};")
+    else:
+        L += [f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) {{",
+              f"{ind}        tg[post[k]] += {w}{gate};"]
+        L += pre_lines(m, syn.stdp, ind + "        ")
+        L.append(f"{ind}    }}")
+    L += [f"{ind}}}", f"{ind}RL{m}[sl] = 0;", "            }"]
     return L
 
 
@@ -303,7 +312,7 @@ def source(spec: NetSpec) -> str:
          "int nk_net(int64_t n_runs, int64_t n_total, int64_t n_settle, int64_t every, int64_t n_rec,",
          "           double dt, const double *P, const double *init, const uint64_t *keys,",
          "           const double *cur, int64_t cur_len, const int64_t *cur_row,",
-         "           const int64_t *const *nk_ia, const int64_t *nk_nnz, const double *const *nk_wa,",
+         "           const int64_t *const *nk_ia, const int64_t *nk_nnz, double *const *nk_wa,",
          "           double *rec, int32_t **spk, int64_t *spk_n, int threads)", "{",
          "    int nk_failed = 0;",
          "    #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(|:nk_failed)",
@@ -331,6 +340,8 @@ def source(spec: NetSpec) -> str:
               f"        int32_t **R{m} = (int32_t **)calloc(D{m}, sizeof(int32_t *));",
               f"        int64_t *RL{m} = (int64_t *)calloc(D{m}, sizeof(int64_t)), *RC{m} = (int64_t *)calloc(D{m}, sizeof(int64_t));",
               f"        if (!R{m} || !RL{m} || !RC{m}) nk_oom = 1;"]
+        if syn.stdp is not None:
+            L += alloc_lines(m)
     for q, pop in enumerate(spec.pops):
         if pop.kind == "neuron":
             L += _invariant_block(q, pop)
@@ -369,6 +380,9 @@ def source(spec: NetSpec) -> str:
     L.append("            }")
     for m, syn in enumerate(spec.projections):
         L += _projection_block(m, syn, spec)
+    base = 5 * len(spec.projections) + 2 * len(spec.pops)  # then (optr, oidx) per STDP projection
+    for n, m in enumerate([m for m, p in enumerate(spec.projections) if p.stdp is not None]):
+        L += post_block(m, spec.projections[m], base + 2 * n)
     for m, syn in enumerate(spec.inputs):
         L += _input_block(m, syn, spec)
     for q, pop in enumerate(spec.pops):
@@ -377,8 +391,8 @@ def source(spec: NetSpec) -> str:
     L += ["        }", "        spk[run] = nk_sp; spk_n[run] = nk_ns / 2;", "        if (nk_oom) nk_failed = 1;"]
     for q, pop in enumerate(spec.pops):
         L.append(f"        free(F{q});" + (f" free(X{q}); free(G{q});" if pop.kind == "neuron" else ""))
-    for m in range(len(spec.projections)):
+    for m, syn in enumerate(spec.projections):
         L += [f"        if (R{m}) for (int64_t e = 0; e < D{m}; e++) free(R{m}[e]);",
-              f"        free(R{m}); free(RL{m}); free(RC{m});"]
+              f"        free(R{m}); free(RL{m}); free(RC{m});"] + (free_lines(m) if syn.stdp else [])
     L += ["    }", "    return nk_failed;", "}", ""]
     return "\n".join(L)

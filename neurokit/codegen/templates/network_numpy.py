@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from neurokit.codegen.templates.network import POISSON_NORMAL_ABOVE, NetArrays, NetSpec
+from neurokit.codegen.templates.network_plastic import Traces
 from neurokit.rng import RESET_STREAM, mix64, normal, stream_key, u01
 
 
@@ -35,7 +36,7 @@ def poisson_counts(key, ctr: np.ndarray, lam: float) -> np.ndarray:
     return k
 
 
-def run_numpy(spec: NetSpec, arr: NetArrays) -> tuple[np.ndarray, list[np.ndarray]]:
+def run_numpy(spec: NetSpec, arr: NetArrays) -> tuple[np.ndarray, list[np.ndarray], dict]:
     """Run every (sample, sweep) of ``arr``; returns what :func:`.network_run.run_c` returns."""
     from neurokit.codegen.targets.numpy import NumpyKernel
 
@@ -43,12 +44,14 @@ def run_numpy(spec: NetSpec, arr: NetArrays) -> tuple[np.ndarray, list[np.ndarra
     R = arr.P.shape[0]
     rec = np.zeros((R, spec.rec_length, max(arr.n_rec, 1)))
     spikes = []
+    final = {m: np.array(arr.weights[m], dtype=float) for m, syn in enumerate(spec.projections)
+             if syn.stdp is not None}
     for run in range(R):
-        spikes.append(_one_run(spec, arr, kernels, run, rec[run]))
-    return rec[:, :, :arr.n_rec], spikes
+        spikes.append(_one_run(spec, arr, kernels, run, rec[run], final))
+    return rec[:, :, :arr.n_rec], spikes, final
 
 
-def _one_run(spec, arr, kernels, run, rec):
+def _one_run(spec, arr, kernels, run, rec, final):
     P, K = arr.P[run], np.uint64(arr.keys[run])
     cur = arr.cur[arr.cur_row[run]] if arr.cur_row[run] >= 0 else None
     X, G, fired = {}, {}, {}
@@ -66,6 +69,8 @@ def _one_run(spec, arr, kernels, run, rec):
         gptr, _, _, gdl, _ = arr.csr[m]
         D = int(gdl[:gptr[-1]].max()) + 1 if gptr[-1] else 1
         rings.append([[] for _ in range(D)])
+    plastic = {m: (final[m][run], Traces(final[m].shape[1], syn.stdp)) for m, syn in enumerate(spec.projections)
+               if syn.stdp is not None}
     out = []
     for s in range(arr.n_total):
         rel = s - arr.n_settle
@@ -89,7 +94,14 @@ def _one_run(spec, arr, kernels, run, rec):
                 if pop.kind == "neuron" and fired[q].size:
                     out.append(np.stack([np.full(fired[q].size, rel), offsets[q] + fired[q]], axis=1))
         for m, syn in enumerate(spec.projections):
-            _deliver(m, syn, spec, arr, rings[m], fired, X, G, P, run, s)
+            _deliver(m, syn, spec, arr, rings[m], fired, X, G, P, run, s, plastic.get(m))
+        for p_pos, (m, (w, traces)) in enumerate(plastic.items()):
+            optr, oidx = arr.post_index[p_pos]
+            syn = spec.projections[m]
+            j = fired[syn.tgt] - syn.tgt_start
+            j = j[(j >= 0) & (j < syn.tgt_size)]
+            if j.size:
+                traces.on_post(w, np.concatenate([oidx[optr[c]:optr[c + 1]] for c in j]), s, arr.dt)
         for m, syn in enumerate(spec.inputs):
             tgt = spec.pops[syn.tgt]
             j = np.arange(syn.tgt_size, dtype=np.uint64)
@@ -125,7 +137,7 @@ def _neuron_step(q, pop, kernel, x, g, params, inv, K, s, t, rel, cur, dt):
     return np.flatnonzero(g)
 
 
-def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s):
+def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s, plastic=None):
     gptr, gst, gen, gdl, post = arr.csr[m]
     D = len(ring)
     pre = fired[syn.src] - syn.src_start
@@ -140,10 +152,12 @@ def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s):
     ring[s % D] = []
     tgt = spec.pops[syn.tgt]
     j = post[ks] + syn.tgt_start
-    w = np.full(ks.size, P[syn.w]) if syn.w >= 0 else arr.weights[m][run, ks]
+    w = np.full(ks.size, P[syn.w]) if syn.w >= 0 else (plastic[0] if plastic else arr.weights[m][run])[ks]
     if syn.gated:
         w = w * X[syn.tgt][tgt.gate, j] * (1.0 - G[syn.tgt][j])
     np.add.at(X[syn.tgt][syn.state], j, w)
+    if plastic:
+        plastic[1].on_pre(plastic[0], ks, s, arr.dt)
 
 
 def _reset(q, pop, kernel, x, params, idx, K, s, t, dt):

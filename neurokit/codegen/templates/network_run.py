@@ -36,7 +36,7 @@ def compile_network(spec: NetSpec):
     return _library(source(spec), f"net_{safe}")
 
 
-def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list[np.ndarray]]:
+def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list[np.ndarray], dict]:
     """Run every (sample, sweep) of ``arr`` in compiled C.
 
     Returns
@@ -45,6 +45,9 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
         Recorded states (SI), in :class:`RecSpec` order (state-major, then cell).
     spikes : list of ndarray (n, 2) int32
         Per run: (step after settling, global cell id) of every spike, in time order.
+    weights : dict
+        Projection index -> final per-synapse weights (runs, nnz), CSR order, of the STDP
+        projections (their start weights in ``arr.weights`` are left as they were).
     """
     lib = compile_network(spec)
     R = arr.P.shape[0]
@@ -55,10 +58,12 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
     pops = range(len(spec.pops))  # spike-source schedules, then their cells (dummies elsewhere)
     sched = [c(arr.schedule[q][0], np.int64) if q in arr.schedule else np.zeros(1, np.int64) for q in pops]
     cells = [c(arr.schedule[q][1], np.int64) if q in arr.schedule else np.zeros(1, np.int64) for q in pops]
-    ints += sched + cells
+    ints += sched + cells + [c(a, np.int64) for tup in arr.post_index for a in tup]
     ia = (ctypes.c_void_p * max(len(ints), 1))(*[a.ctypes.data for a in ints])
     nnz = np.array([tup[4].size for tup in arr.csr] or [0], dtype=np.int64)
-    ws = [c(w, np.float64) if w is not None else None for w in arr.weights]
+    # Plastic weights change in place: copies, so that ``arr`` keeps the start weights.
+    ws = [None if w is None else np.array(w, dtype=np.float64, order="C", copy=syn.stdp is not None)
+          for w, syn in zip(arr.weights, spec.projections)]
     wa = (ctypes.c_void_p * max(len(ws), 1))(*[w.ctypes.data if w is not None else None for w in ws])
     rec = np.zeros((R, max(spec.rec_length, 1), max(arr.n_rec, 1)))
     spk = (ctypes.c_void_p * R)()
@@ -81,4 +86,5 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
             spikes.append(np.empty((0, 2), np.int32))
     if rc != 0:
         raise BackendError(f"native network {spec.name!r}: out of memory for spike or delay buffers")
-    return rec[:, :spec.rec_length, :arr.n_rec], spikes
+    final = {m: ws[m] for m, syn in enumerate(spec.projections) if syn.stdp is not None}
+    return rec[:, :spec.rec_length, :arr.n_rec], spikes, final
