@@ -17,9 +17,10 @@ import pytest
 from neurokit.backends.brian2 import Brian2Simulator
 from neurokit.backends.native import NativeSimulator
 from neurokit.models.benchmark_networks import brunel, coba, cuba
-from neurokit.models.network import Network, SpikeSource
-from neurokit.models.synapses import Probability, Projection
-from neurokit.protocols import Protocol
+from neurokit.models.network import Network, Population, SpikeSource
+from neurokit.models.point import LIF
+from neurokit.models.synapses import STDP, ExpCurrent, Probability, Projection
+from neurokit.protocols import Protocol, step_protocol
 
 DT = 1e-4
 SEEDS = (1, 2, 3, 4, 5)
@@ -48,6 +49,34 @@ def test_same_spikes_without_randomness(base, weight):
     b = Brian2Simulator("numpy").simulate(net, None, proto)
     assert a.sizes["spike"] > 300
     assert _keys(a) == _keys(b)
+
+
+def _stdp_net(delay: float) -> Network:
+    """Spike sources onto three stimulated LIF cells through pair-based STDP (causal and
+    anti-causal pairs, weights moving both ways, some clipped at 0)."""
+    k = np.arange(60)
+    pre = SpikeSource("pre", 6, k % 6, 0.004 + (k // 6) * 0.009 + (k % 6) * 0.0013)
+    post = Population("post", LIF, 3, params=dict(E_L=-60.0, V_reset=-65.0, t_ref=2.0),
+                      receptors={"e": ExpCurrent(5.0)}, initial={"v": "-60*mV"}, stimulated=True)
+    rule = STDP(w_max=300.0, A_pre=0.05, A_post=-0.06, tau_pre=20.0, tau_post=20.0)
+    proj = Projection("plastic", "pre", "post", "e", Probability(0.8), 150.0, delay=delay, plasticity=rule)
+    return Network([pre, post], [proj], name="stdp_small")
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0], ids=["no_delay", "delay"])
+def test_stdp_same_spikes_and_weights(delay):
+    net = _stdp_net(delay)
+    proto = step_protocol([0.05, 0.15], 0.0, 0.1, 0.1, DT, seed=2)
+    a = NativeSimulator("c").simulate(net, None, proto)
+    b = Brian2Simulator("numpy").simulate(net, None, proto)
+    assert a.sizes["spike"] > 40
+    assert _keys(a) == _keys(b)
+    for name in ("weight_initial", "weight"):
+        np.testing.assert_array_equal(a.pre.values, b.pre.values)
+        np.testing.assert_array_equal(a.post.values, b.post.values)
+        np.testing.assert_allclose(a[name].values, b[name].values, rtol=1e-9, atol=1e-9)
+    moved = a.weight.values - a.weight_initial.values
+    assert (moved > 1.0).any() and (moved < -1.0).any()
 
 
 def _stats(ds, t_min):
