@@ -58,9 +58,10 @@ from neurokit.units import conversion_factor
 
 # The project's mechanisms/ folder (the NEURON backend compiles it with every cell).
 BUILTIN_MECHANISMS = Path(__file__).resolve().parents[2] / "mechanisms"
-UNSUPPORTED_MEMBRANE = ("channel_populations", "channel_density_v_shifts", "channel_density_ghks",
-                        "channel_density_ghk2s", "channel_density_non_uniform_nernsts",
-                        "channel_density_non_uniform_ghks")
+UNSUPPORTED_MEMBRANE = {"channel_populations": "channelPopulation", "channel_density_v_shifts": "channelDensityVShift",
+                        "channel_density_ghks": "channelDensityGHK", "channel_density_ghk2s": "channelDensityGHK2",
+                        "channel_density_non_uniform_nernsts": "channelDensityNonUniformNernst",
+                        "channel_density_non_uniform_ghks": "channelDensityNonUniformGHK"}
 LEMS_CHANNELS = ("ion_channel", "ion_channel_hhs", "ion_channel_kses", "ion_channel_v_shifts")
 _QUANTITY = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z_0-9]*)\s*\Z")
 _PROBE_DISTANCES = np.array([0.0, 10.0, 100.0, 300.0, 1000.0])  # um, to check an inhomogeneous value
@@ -135,7 +136,7 @@ def mod_info(folders) -> dict[str, dict]:
                 "file": str(f),
                 "ions": re.findall(r"\bUSEION\s+(\w+)\s+READ\s+[^\n]*?\be\1\b", text),
                 "nonspecific": bool(re.search(r"\bNONSPECIFIC_CURRENT\b", text)),
-                "conductances": [n for n, u in declared if u.replace(" ", "") in ("S/cm2", "mho/cm2")],
+                "conductances": [n for n, u in declared if u.replace(" ", "") in ("S/cm2", "mho/cm2", "siemens/cm2")],
                 "potentials": [n for n, u in declared if u.strip() == "mV" and n.startswith("e")],
             }
     return out
@@ -262,9 +263,9 @@ class _Biophysics:
             from neuroml import MembraneProperties
 
             mp = MembraneProperties()
-        for attr in UNSUPPORTED_MEMBRANE:
+        for attr, element in UNSUPPORTED_MEMBRANE.items():
             for item in getattr(mp, attr) or ():
-                raise ModelError(f"{self.where}: {attr} ({getattr(item, 'id', '?')!r}) are not supported")
+                raise ModelError(f"{self.where}: <{element} id={getattr(item, 'id', None)!r}> is not supported")
         if ip is not None and ip.species:
             raise ModelError(f"{self.where}: species {ip.species[0].id!r}: ion concentration models are not "
                              f"supported (insert a concentration mechanism as a channel density instead)")

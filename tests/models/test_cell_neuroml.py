@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 neuroml = pytest.importorskip("neuroml")
+import neuroml.loaders  # noqa: E402,F401
 from neuroml import (BiophysicalProperties, Cell, ChannelDensity, ChannelDensityNonUniform,  # noqa: E402
                      Include, InhomogeneousParameter, InhomogeneousValue, InitMembPotential,
-                     IntracellularProperties, IonChannelHH, Member, MembraneProperties, Morphology,
+                     ChannelPopulation, IntracellularProperties, IonChannelHH, Member, MembraneProperties, Morphology,
                      NeuroMLDocument, Point3DWithDiam, Resistivity, Segment, SegmentGroup, SegmentParent,
                      SpecificCapacitance, Species, SpikeThresh, VariableParameter)
 from neuroml.writers import NeuroMLWriter  # noqa: E402
@@ -209,3 +210,23 @@ def test_unsupported_entities_are_named(tmp_path):
     bad_unit = [ChannelDensity(id="leak", ion_channel="nk_leak", cond_density="5 mV", erev="-70mV", ion="non_specific")]
     with pytest.raises(ModelError, match="condDensity"):
         from_neuroml(_write(tmp_path, densities=bad_unit))
+    path = _write(tmp_path)
+    doc = neuroml.loaders.read_neuroml2_file(str(path))
+    doc.cells[0].biophysical_properties.membrane_properties.channel_populations.append(
+        ChannelPopulation(id="pop1", ion_channel="nk_na", number=3, erev="50mV", ion="na"))
+    NeuroMLWriter.write(doc, str(path))
+    with pytest.raises(ModelError, match=r"cell.cell.nml.*<channelPopulation id='pop1'> is not supported"):
+        from_neuroml(path)
+
+
+def test_cell_id_picks_one_of_several(tmp_path):
+    path = _write(tmp_path)
+    doc = neuroml.loaders.read_neuroml2_file(str(path))
+    other = Cell(id="other", morphology=_morphology(), biophysical_properties=doc.cells[0].biophysical_properties)
+    doc.cells.append(other)
+    NeuroMLWriter.write(doc, str(path))
+    with pytest.raises(ModelError, match=r"give cell_id.*'bas', 'other'"):
+        from_neuroml(path)
+    assert from_neuroml(path, cell_id="other", name="mine", celsius=30.0).name == "mine"
+    with pytest.raises(ModelError, match="no <cell id='nope'>"):
+        from_neuroml(path, cell_id="nope")
