@@ -14,7 +14,7 @@ Both in one process and one run of this script, on the same machine state:
   measure of the simulation loop (``device._last_run_time``).
 
 Rates: mean firing rate (all cells, whole run) per seed on each side; the native mean must
-lie within Brian2's seed-to-seed spread.
+lie within the seed-to-seed spread of Brian2 on the same equations.
 
     python benchmarks/network_native.py --json            # n 4000, 1 s, 3 runs each
     python benchmarks/network_native.py --n 1000 --duration 0.2 --runs 2
@@ -177,7 +177,7 @@ def main() -> None:
     nat_t = statistics.median(r["loop_s"] for r in native)
     b2_t = statistics.median(r["run_s"] for r in b2["runs"])
     b2_loop = statistics.median(r["brian2_loop_s"] for r in b2["runs"])
-    b2_rates = [r["rate_hz"] for r in b2["runs"]]
+    b2_rates = [r["rate_hz"] for r in b2_same["runs"]]  # the same equations and connectivity
     nat_rate = statistics.mean(r["rate_hz"] for r in native)
     lo, hi = min(b2_rates), max(b2_rates)
     summary = {"n": args.n, "duration_s": args.duration, "machine": info, "native": native, "brian2": b2,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import sys
+import threading
 from types import ModuleType
 
 import numpy as np
@@ -28,6 +29,7 @@ from neurokit.errors import ExpressionError, UnitError
 _ALIASES = {"m2": "metre2", "m3": "metre3", "Ohm": "ohm", "MOhm": "Mohm", "GOhm": "Gohm", "sec": "second"}
 # A unit expression is names and numbers joined by *, / and ** (and a sign): nothing else of
 # the evaluator's whitelist (calls, comparisons, conditionals) means anything for a unit.
+_IMPORT_LOCK = threading.Lock()  # one import of Brian2 at a time from worker threads
 _UNIT_NODES = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp,
                ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
 
@@ -40,10 +42,32 @@ def brian2_module() -> ModuleType:
     import of Brian2 in neurokit goes through here so the user's hook is put back.
     """
     hook = sys.excepthook
-    import brian2
-
+    if "brian2" in sys.modules or threading.current_thread() is threading.main_thread():
+        import brian2
+    else:
+        brian2 = _import_off_main_thread()
     if sys.excepthook is not hook:
         sys.excepthook = hook
+    return brian2
+
+
+def _import_off_main_thread() -> ModuleType:
+    """Import Brian2 from a worker thread (a Dask worker runs tasks in threads).
+
+    Brian2's import installs a SIGINT handler, which Python allows only in the main thread;
+    the handler only serves Ctrl-C in an interactive main thread, so it is skipped here.
+    """
+    import signal
+
+    with _IMPORT_LOCK:
+        if "brian2" in sys.modules:
+            return sys.modules["brian2"]
+        original = signal.signal
+        signal.signal = lambda *args, **kwargs: signal.getsignal(args[0])
+        try:
+            import brian2
+        finally:
+            signal.signal = original
     return brian2
 
 

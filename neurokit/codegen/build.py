@@ -32,6 +32,8 @@ DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fno-finite-math-only"
 #: Flags of the point-neuron kernels (:mod:`neurokit.codegen.targets.c`): full -ffast-math,
 #: since their divergence test reads exponent bits and needs no NaN/inf semantics; without
 #: -fno-finite-math-only glibc's headers declare its vector math at every width.
+_BUILD_SCHEME = "compile-then-link"  # part of the cache key: libraries linked the old way are rebuilt
+_LINK_FLAGS = ("-shared", "-fopenmp", "-fPIC", "-pthread")
 KERNEL_CFLAGS = ("-O3", "-march=native", "-ffast-math", "-fopenmp", "-fPIC", "-shared", "-std=c11")
 
 
@@ -101,7 +103,7 @@ def compile_shared(source: str, name: str = "module", flags=DEFAULT_CFLAGS, libs
     if compiler is None:
         raise CompilerError("no C compiler found (looked for $CC, cc, gcc, clang); "
                             "install one, or use the NumPy reference path")
-    key = source_hash(source, tuple(flags) + tuple(libs), compiler)
+    key = source_hash(source, tuple(flags) + tuple(libs) + (_BUILD_SCHEME,), compiler)
     folder = cache_dir(kind)
     target = folder / f"{name}_{key}.so"
     if _intact(target):
@@ -110,8 +112,16 @@ def compile_shared(source: str, name: str = "module", flags=DEFAULT_CFLAGS, libs
         src = Path(tmp) / f"{name}.c"
         src.write_text(source)
         out = Path(tmp) / f"{name}.so"
-        cmd = [compiler, *flags, str(src), "-o", str(out), *libs]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        obj = Path(tmp) / f"{name}.o"
+        # Compile and link apart: a link with -ffast-math pulls in crtfastmath.o, whose
+        # constructor turns on flush-to-zero for the whole process (NumPy included).
+        compile_flags = [f for f in flags if f != "-shared"]
+        link_flags = [f for f in flags if f in _LINK_FLAGS]
+        proc = subprocess.run([compiler, *compile_flags, "-c", str(src), "-o", str(obj)],
+                              capture_output=True, text=True)
+        if proc.returncode == 0:
+            proc = subprocess.run([compiler, *link_flags, str(obj), "-o", str(out), *libs],
+                                  capture_output=True, text=True)
         if proc.returncode != 0:
             kept = folder / f"{name}_{key}.failed.c"
             kept.write_text(source)

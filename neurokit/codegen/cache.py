@@ -33,7 +33,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from neurokit.codegen.ir import ParamVar, StateVar
+from neurokit.codegen.ir import IRQueries, ParamVar, StateVar
 from neurokit.data_cache import cache_dir, read_entry, write_entry
 from neurokit.errors import ExpressionError, ModelError
 
@@ -43,7 +43,7 @@ _SPEC = ("name", "equations", "threshold", "reset", "refractory", "method", "sti
 
 
 @dataclass(frozen=True)
-class CachedIR:
+class CachedIR(IRQueries):
     """What the native backend reads of a model's IR, from the cache or just built.
 
     ``path``: its entry in the cache. Equal and hashed by ``key`` alone (the hash of the model's definition). ``initial`` holds
@@ -64,24 +64,6 @@ class CachedIR:
     n_rand_reset: int = field(compare=False)
     initial: tuple | None = field(compare=False)
     sources: dict = field(compare=False, repr=False, default_factory=dict)
-
-    @property
-    def state_names(self) -> list[str]:
-        return [s.name for s in self.states]
-
-    @property
-    def parameter_names(self) -> list[str]:
-        return [p.name for p in self.parameters]
-
-    @property
-    def stochastic(self) -> bool:
-        return (self.n_rand_step + self.n_rand_reset) > 0
-
-    def unit_of(self, name: str) -> str:
-        for v in (*self.states, *self.parameters):
-            if v.name == name:
-                return v.unit
-        raise KeyError(name)
 
     def full(self):
         """The full :class:`~neurokit.codegen.ir.ModelIR` (built through Brian2 and sympy)."""

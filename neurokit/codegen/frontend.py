@@ -27,6 +27,7 @@ from neurokit.errors import EquationError, ModelError
 
 _STATEMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(=|\+=|-=|\*=|/=)\s*(.+?)\s*$")
 _RANDOM_CALL = re.compile(r"\b(randn|rand)\s*\(\s*\)")
+_POISSON_CALL = re.compile(r"\bpoisson\s*\(")
 _UNSUPPORTED = {"i": "the neuron index", "N": "the group size", "t_in_timesteps": "t_in_timesteps"}
 
 
@@ -74,7 +75,14 @@ class _Converter:
             self.rand_counts[stream] += 1
             return random_symbol(m.group(1), k).name + ("_r" if stream == "reset" else "")
 
-        text = _RANDOM_CALL.sub(repl, text)
+        # poisson(lam) gets its own draws as leading arguments (inverted by the targets).
+        def pois(m):
+            k = self.rand_counts[stream]
+            self.rand_counts[stream] += 1
+            sfx = "_r" if stream == "reset" else ""
+            return f"poisson({random_symbol('rand', k).name}{sfx}, {random_symbol('randn', k).name}{sfx}, "
+
+        text = _POISSON_CALL.sub(pois, _RANDOM_CALL.sub(repl, text))
         try:
             e = str_to_sympy(text)
         except Exception as exc:  # Brian2 raises SyntaxError/ValueError/TypeError on bad code

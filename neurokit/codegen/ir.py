@@ -76,25 +76,8 @@ class Output:
     value: str
 
 
-@dataclass(frozen=True)
-class ModelIR:
-    """A compiled-ready description of a point-neuron model (see the module docstring)."""
-
-    name: str
-    states: tuple[StateVar, ...]
-    parameters: tuple[ParamVar, ...]
-    stimulus: str | None
-    invariants: tuple[Assign, ...]
-    step: tuple[Assign, ...]
-    outputs: tuple[Output, ...]
-    threshold: str | None
-    on_spike: tuple[Assign, ...]
-    initial: tuple[Assign, ...]
-    n_rand_step: int = 0
-    n_rand_reset: int = 0
-    uses_t: bool = False
-    method: str = ""
-    source: str = field(default="", compare=False)
+class IRQueries:
+    """Questions every IR form answers the same way (:class:`ModelIR` and the cached IR)."""
 
     @property
     def state_names(self) -> list[str]:
@@ -113,6 +96,27 @@ class ModelIR:
             if v.name == name:
                 return v.unit
         raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class ModelIR(IRQueries):
+    """A compiled-ready description of a point-neuron model (see the module docstring)."""
+
+    name: str
+    states: tuple[StateVar, ...]
+    parameters: tuple[ParamVar, ...]
+    stimulus: str | None
+    invariants: tuple[Assign, ...]
+    step: tuple[Assign, ...]
+    outputs: tuple[Output, ...]
+    threshold: str | None
+    on_spike: tuple[Assign, ...]
+    initial: tuple[Assign, ...]
+    n_rand_step: int = 0
+    n_rand_reset: int = 0
+    uses_t: bool = False
+    method: str = ""
+    source: str = field(default="", compare=False)
 
     def digest(self) -> str:
         """Content hash of everything that shapes generated code."""

@@ -168,8 +168,8 @@ def _specialise_refractory(ssa: list[tuple[str, sympy.Basic]], kept: set[str]) -
         body = out[k][1]
         ints = {f: sympy.Integer(1) for f in body.atoms(sympy.Function)
                 if type(f).__name__ == "int_" and f.args == (flag,)}
-        if ints:
-            out[k] = (out[k][0], body.xreplace(ints).xreplace({flag: sympy.true}))
+        if ints:  # other uses of the flag stay as they are (true there anyway)
+            out[k] = (out[k][0], body.xreplace(ints))
     return out
 
 

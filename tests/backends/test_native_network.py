@@ -164,3 +164,29 @@ def test_song_stdp_runs_natively():
     w, w0 = ds.weight.values, ds.weight_initial.values
     assert ds.sizes["spike"] > 5 and w.shape[-1] == 1000
     assert (w >= 0).all() and (w <= 0.1 + 1e-12).all() and np.abs(w - w0).max() > 1e-3
+
+
+def test_cuba_neuron_loop_is_vectorised_without_exp_or_division(tmp_path):
+    import subprocess
+
+    from neurokit.codegen.build import find_compiler
+    from neurokit.codegen.templates.network import source
+    from neurokit.codegen.templates.network_run import cflags
+
+    spec, _, _ = build(cuba(400), None, Protocol([[]], duration=0.01, dt=DT, record=()))
+    src = source(spec)
+    start = src.index("#pragma omp simd")
+    loop = src[start:src.index("nk_g[j] =", start)]
+    assert "exp(" not in loop and "/" not in loop.replace("/*", "").replace("*/", "")
+    cc = find_compiler()
+    text = subprocess.run([cc, "--version"], capture_output=True, text=True).stdout if cc else ""
+    if "Free Software Foundation" not in text:
+        pytest.skip("the vectorisation report flag is GCC's")
+    path = tmp_path / "cuba.c"
+    path.write_text(src)
+    pragma = src[:start].count("\n") + 1
+    out = subprocess.run([cc, *cflags(), str(path), "-o", str(tmp_path / "n.so"), "-lm",
+                          "-fopt-info-vec-optimized"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert any(f"cuba.c:{pragma + k}:" in ln and "loop vectorized" in ln
+               for ln in out.stderr.splitlines() for k in (1, 2)), out.stderr[-3000:]

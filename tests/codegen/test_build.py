@@ -44,3 +44,17 @@ def test_kernel_flags_follow_the_cpu():
     flags = kernel_cflags()
     assert "-fno-finite-math-only" not in flags and "-ffast-math" in flags
     assert ("-mprefer-vector-width=512" in flags) == ("avx512f" in cpu_flags())
+
+
+def test_loading_a_kernel_keeps_subnormals(neurokit_cache):
+    # A library linked with -ffast-math carries crtfastmath.o, whose constructor sets
+    # flush-to-zero for the whole process; kernels are compiled and linked apart.
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from neurokit.codegen.build import build, kernel_cflags; "
+            "build('double f(double x){return x*2;}', 'ftz_probe', kernel_cflags()); "
+            "t = np.finfo(float).tiny; print(bool((np.array([t]) / 2 > 0)[0]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"

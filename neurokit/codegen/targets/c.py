@@ -79,6 +79,16 @@ static inline float nk_exprel_f(float x) {
     const float r = expm1f(x) / x;
     return fabsf(x) < 1e-16f ? 1.0f : (x > 88.0f ? INFINITY : r);
 }
+/* Brian2's poisson(lam), from the draws (u uniform, z normal) the front end gave the call:
+   the CDF inverted at u; a rounded normal above a mean of 30 (the NumPy target's _poisson). */
+static inline double nk_poisson_inv(double u, double z, double lam) {
+    if (!(lam > 0.0)) return 0.0;
+    if (lam > 30.0) { const double k = floor(lam + sqrt(lam) * z + 0.5); return k > 0.0 ? k : 0.0; }
+    double p = exp(-lam), F = p, k = 0.0;
+    while (u > F && k < 1000.0) { k += 1.0; p = p * lam / k; F = F + p; }
+    return k;
+}
+static inline float nk_poisson_inv_f(float u, float z, float lam) { return (float)nk_poisson_inv(u, z, lam); }
 /* Brian2's timestep(t, dt): the integer step of time t. */
 static inline double nk_timestep(double x, double dt) { return trunc((x + 1e-3 * dt) / dt); }
 static inline float nk_timestep_f(float x, float dt) { return truncf((x + 1e-3f * dt) / dt); }

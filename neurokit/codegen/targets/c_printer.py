@@ -16,7 +16,7 @@ from neurokit.codegen.ir import ModelIR
 from neurokit.errors import EquationError
 from neurokit.expressions import check_identifier
 
-_FUNCS = {"exprel": "nk_exprel", "timestep": "nk_timestep", "clip": "nk_clip", "sign": "nk_sign",
+_FUNCS = {"exprel": "nk_exprel", "poisson": "nk_poisson_inv", "timestep": "nk_timestep", "clip": "nk_clip", "sign": "nk_sign",
           "int_": "trunc", "Abs": "fabs", "ceiling": "ceil", "floor": "floor", "asin": "asin",
           "acos": "acos", "atan": "atan", "exp": "exp", "log": "log", "log10": "log10",
           "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh",

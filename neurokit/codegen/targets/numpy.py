@@ -61,6 +61,24 @@ def _timestep(x, dt):
     return np.trunc((x + 1e-3 * dt) / dt)
 
 
+def _poisson(u, z, lam):
+    """Brian2's ``poisson(lam)`` from the call's draws (the C ``nk_poisson_inv``): the CDF
+    inverted at uniform ``u``; a rounded normal (``z``) above a mean of 30."""
+    u, z, lam = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (u, z, lam)))
+    lam_pos = np.where(lam > 0.0, lam, 0.0)
+    small = np.minimum(lam_pos, 30.0)
+    p = np.exp(-small)
+    F, k = p.copy(), np.zeros(u.shape)
+    todo = (u > F) & (lam_pos <= 30.0) & (lam_pos > 0.0)
+    while todo.any():
+        k = np.where(todo, k + 1.0, k)
+        p = np.where(todo, p * small / np.where(todo, k, 1.0), p)
+        F = np.where(todo, F + p, F)
+        todo &= (u > F) & (k < 1000.0)
+    big = np.maximum(np.floor(lam_pos + np.sqrt(lam_pos) * z + 0.5), 0.0)
+    return np.where(lam_pos > 30.0, big, np.where(lam_pos > 0.0, k, 0.0))
+
+
 NAMESPACE = {
     "exp": np.exp, "log": np.log, "log10": np.log10, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
     "tan": np.tan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asin": np.arcsin,
@@ -72,7 +90,7 @@ NAMESPACE = {
     "logical_not": np.logical_not, "greater": np.greater, "greater_equal": np.greater_equal,
     "less": np.less, "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
     "select": np.select, "nan": np.nan, "inf": np.inf, "pi": np.pi, "e": np.e, "mod": np.mod,
-    "remainder": np.mod, "fmod": np.fmod,
+    "remainder": np.mod, "fmod": np.fmod, "poisson": _poisson,
 }
 
 
