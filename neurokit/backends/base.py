@@ -8,12 +8,15 @@ There is no global current backend: callers name the one they want.
 from __future__ import annotations
 
 import importlib
+import logging
 from abc import ABC, abstractmethod
 from importlib.metadata import entry_points
 
 import xarray as xr
 
 from neurokit.errors import BackendError
+
+LOG = logging.getLogger("neurokit.backends")
 
 ENTRY_POINT_GROUP = "neurokit.backends"
 
@@ -125,9 +128,13 @@ def available_backends() -> list[str]:
     names = []
     for name in list_backends():
         try:
-            if backend_class(name).is_available():
+            cls = backend_class(name)
+            if cls.is_available():
                 names.append(name)
-        except (BackendError, ImportError):
+            else:
+                LOG.warning("backend %r skipped: %s", name, cls.unavailable_reason())
+        except (BackendError, ImportError) as exc:
+            LOG.warning("backend %r skipped: %s", name, exc)
             continue
     return names
 

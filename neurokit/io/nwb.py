@@ -9,7 +9,6 @@ recording Dataset in that layout.
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -165,6 +164,7 @@ def write_nwb(ds: xr.Dataset, path: str | os.PathLike, *, description: str = "")
     from pynwb.icephys import CurrentClampSeries, CurrentClampStimulusSeries
 
     from neurokit import schema
+    from neurokit.files import atomic_path
 
     schema.assert_conforms(ds)
     path = Path(path)
@@ -196,14 +196,7 @@ def write_nwb(ds: xr.Dataset, path: str | os.PathLike, *, description: str = "")
                 name=f"stimulus_{k:03d}", data=c.values[k], electrode=electrode, **timing,
                 conversion=to_amp, sweep_number=number, stimulus_description=description or "N/A")
         nwb.add_intracellular_recording(electrode=electrode, response=response, stimulus=stimulus)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.nwb", dir=path.parent)
-    os.close(fd)
-    try:
-        with NWBHDF5IO(tmp, "w") as nwbio:
+    with atomic_path(path) as tmp:
+        with NWBHDF5IO(str(tmp), "w") as nwbio:
             nwbio.write(nwb)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import xarray as xr
 
 from neurokit import schema
+from neurokit.files import atomic_path
 from neurokit.config.sweep import SweepSpec
 from neurokit.errors import FitConfigError, NeurokitError
 
@@ -134,15 +133,8 @@ def write(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     except ImportError:
         raise NeurokitError(f"writing {str(path)!r} needs the zarr package (pip install zarr); "
                             "or write netCDF (.nc)") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        schema.encode_bools(ds).to_zarr(tmp / "store.zarr", mode="w")  # as schema.save encodes
-        if path.exists():
-            shutil.rmtree(path)
-        os.replace(tmp / "store.zarr", path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with atomic_path(path) as tmp:
+        schema.encode_bools(ds).to_zarr(tmp, mode="w")  # as schema.save encodes
     return path
 
 

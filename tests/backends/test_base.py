@@ -48,3 +48,25 @@ def test_unavailable_backend_says_why(monkeypatch):
     monkeypatch.setattr(base, "backend_class", lambda name: Missing)
     with pytest.raises(BackendError, match="no simulator installed"):
         base.get_backend("missing")
+
+
+def test_a_skipped_backend_logs_why(monkeypatch, caplog):
+    class Missing(base.Simulator):
+        name = "missing"
+
+        @classmethod
+        def is_available(cls):
+            return False
+
+        @classmethod
+        def unavailable_reason(cls):
+            return "no simulator here"
+
+        def simulate(self, model, params, protocol):  # pragma: no cover - never called
+            raise AssertionError
+
+    monkeypatch.setattr(base, "list_backends", lambda: ["missing"])
+    monkeypatch.setattr(base, "backend_class", lambda name: Missing)
+    with caplog.at_level("WARNING", logger="neurokit.backends"):
+        assert base.available_backends() == []
+    assert "no simulator here" in caplog.text
