@@ -74,6 +74,31 @@ Receptor = ExpCurrent | ExpConductance | Delta
 
 
 # --------------------------------------------------------------------------- connectivity
+def _bernoulli_pairs(n_pre: int, n_post: int, p: float, rng: np.random.Generator):
+    """(pre, post) indices of the pairs of an n_pre x n_post grid that connect, each pair
+    independently with probability ``p``, in row-major order.
+
+    The gaps between successive connected pairs of a Bernoulli sequence are geometric, so the
+    pairs are drawn in O(number of synapses), not O(n_pre * n_post), and without a Python loop.
+    """
+    total = n_pre * n_post
+    if total == 0 or p == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    if p == 1:
+        pos = np.arange(total, dtype=np.int64)
+    else:
+        mean = total * p
+        chunks, last = [], -1
+        while last < total - 1:
+            n = int(mean + 6 * np.sqrt(mean) + 16) if not chunks else int(0.1 * mean + 64)
+            steps = np.cumsum(rng.geometric(p, size=n), dtype=np.int64) + last
+            chunks.append(steps)
+            last = int(steps[-1])
+        pos = np.concatenate(chunks)
+        pos = pos[pos < total]
+    return pos // n_post, pos % n_post
+
+
 @dataclass(frozen=True)
 class Probability:
     """Each (pre, post) pair connects with probability ``p``."""
@@ -86,11 +111,7 @@ class Probability:
             raise ModelError(f"connection probability {self.p!r} must lie in [0, 1]")
 
     def draw(self, n_pre: int, n_post: int, same: bool, rng: np.random.Generator):
-        counts = rng.binomial(n_post, self.p, size=n_pre)
-        i = np.repeat(np.arange(n_pre), counts)
-        # Per presynaptic cell, `count` distinct targets: exactly Bernoulli(p) per pair.
-        j = (np.concatenate([rng.choice(n_post, c, replace=False) for c in counts]) if n_pre
-             else np.empty(0, int))
+        i, j = _bernoulli_pairs(n_pre, n_post, self.p, rng)
         if same and not self.autapses:
             keep = i != j
             i, j = i[keep], j[keep]

@@ -47,7 +47,7 @@ def test_same_spikes_without_randomness(base, weight):
     proto = Protocol([[]], duration=0.2, dt=DT, seed=5)
     a = NativeSimulator("c").simulate(net, None, proto)
     b = Brian2Simulator("numpy").simulate(net, None, proto)
-    assert a.sizes["spike"] > 300
+    assert a.sizes["spike"] > 200  # active enough for the comparison to mean something
     assert _keys(a) == _keys(b)
 
 
