@@ -16,11 +16,7 @@ channels stay inactivated; a weak current never reaches ``V_q`` long enough to m
 from __future__ import annotations
 
 from neurokit.models.point import GIF, PointModel
-from neurokit.params import Parameter
-
-
-def _P(name, unit, default, bounds=None, description="", transform=None):
-    return Parameter(name, unit, bounds, default, transform, description)
+from neurokit.models.point import _P  # the built-ins' one parameter shorthand
 
 
 GIF_BLOCK = PointModel(
