@@ -40,14 +40,14 @@ def _keys(ds):
     return sorted(zip(ds.spike_time.values.round(7), ds.spike_population.values, ds.spike_cell.values))
 
 
-@pytest.mark.parametrize("base, weight", [(cuba(100), 300.0), (coba(100), 10.0), (brunel(0.01), 5.0)],
+@pytest.mark.parametrize("base, weight", [(cuba(100), 300.0), (coba(100), 12.0), (brunel(0.01), 5.0)],
                          ids=["cuba", "coba", "brunel"])
 def test_same_spikes_without_randomness(base, weight):
     net = _driven(base, weight)
     proto = Protocol([[]], duration=0.2, dt=DT, seed=5)
     a = NativeSimulator("c").simulate(net, None, proto)
     b = Brian2Simulator("numpy").simulate(net, None, proto)
-    assert a.sizes["spike"] > 200  # active enough for the comparison to mean something
+    assert a.sizes["spike"] > 300
     assert _keys(a) == _keys(b)
 
 
