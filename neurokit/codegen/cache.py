@@ -3,7 +3,8 @@ model needs neither Brian2 (which builds the IR) nor sympy (which prints it).
 
 An entry is JSON (never a pickle) in the cache folder ``ir`` (:mod:`neurokit.data_cache`),
 named by a hash of everything that decides the IR and its code: the equations text,
-threshold, reset, refractory, method, stimulus and initial values, the model's name, the
+threshold, reset, refractory, method, stimulus, TimedArray tables (by content hash), Brian2
+functions (binomial numbers, user C code, a digest of their Python code) and initial values, the model's name, the
 neurokit version, the code of :mod:`neurokit.codegen` itself and the kernel flags. It holds
 what the native backend needs to fill a batch and run a kernel: state and parameter names with
 their SI units, the stimulus, the number of random draws, initial values as printed
@@ -39,7 +40,8 @@ from neurokit.errors import ExpressionError, ModelError
 
 LOG = logging.getLogger("neurokit.codegen.cache")
 FORMAT = 1
-_SPEC = ("name", "equations", "threshold", "reset", "refractory", "method", "stimulus", "initial")
+_SPEC = ("name", "equations", "threshold", "reset", "refractory", "method", "stimulus", "tables", "functions",
+         "initial")
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,11 @@ class CachedIR(IRQueries):
 def model_spec(model) -> tuple:
     """The fields of ``model`` that decide its IR, as a hashable tuple."""
     try:
+        # TimedArray tables print as their content hash in the key (see model_key)
         return (model.name, model.equations, model.threshold, model.reset, model.refractory, model.method,
-                model.stimulus, tuple(sorted((model.initial or {}).items())))
+                model.stimulus, tuple(getattr(model, "tables", ()) or ()),
+                tuple(getattr(model, "functions", ()) or ()),
+                tuple(sorted((model.initial or {}).items())))
     except AttributeError:
         raise ModelError(f"native backend needs a PointModel, got {type(model).__name__}") from None
 
@@ -181,6 +186,8 @@ def _from_full(spec: tuple, key: str, path: Path) -> CachedIR:
     full = shell.full()
     printer, initial = _Printer(), []
     probe = {p.name: np.ones(2) for p in full.parameters}
+    # a parameter that the reset writes starts at its own column (neurokit.codegen.reset_params)
+    probe.update({a.target: np.ones(2) for a in full.initial if getattr(a.expr, "name", None) == a.target})
     for a in full.initial:
         text = printer.doprint(a.expr)
         try:  # plain arithmetic of the parameters: read back without sympy

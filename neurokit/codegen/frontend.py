@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 import sympy
 
 from neurokit.codegen.ir import Assign, ModelIR, ParamVar, StateVar, random_symbol
+from neurokit.codegen.reset_params import written_parameters
+from neurokit.codegen.user_functions import check_names, rewrite_calls
 from neurokit.errors import EquationError, ModelError
+from neurokit.models.brian2_tables import brian2_namespace
+from neurokit.models.brian2_functions import brian2_namespace as function_namespace
 
 _STATEMENT = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(=|\+=|-=|\*=|/=)\s*(.+?)\s*$")
 _RANDOM_CALL = re.compile(r"\b(randn|rand)\s*\(\s*\)")
 _POISSON_CALL = re.compile(r"\bpoisson\s*\(")
-_UNSUPPORTED = {"i": "the neuron index", "N": "the group size", "t_in_timesteps": "t_in_timesteps"}
+_UNSUPPORTED = {"N": "the group size", "t_in_timesteps": "t_in_timesteps"}
 
 
 def _sym(name: str) -> sympy.Symbol:
@@ -64,6 +69,8 @@ class _Converter:
         self.model_name = model_name
         self.constants: dict[sympy.Symbol, sympy.Basic] = {}
         self.rand_counts = {"step": 0, "reset": 0}
+        self.functions = ()  # Brian2 functions of the model (neurokit.codegen.user_functions)
+        self.tables = {}  # TimedArray name -> TimedTable
 
     def expr(self, text: str, where: str, stream: str = "step") -> sympy.Basic:
         from brian2.parsing.sympytools import str_to_sympy
@@ -83,11 +90,14 @@ class _Converter:
             return f"poisson({random_symbol('rand', k).name}{sfx}, {random_symbol('randn', k).name}{sfx}, "
 
         text = _POISSON_CALL.sub(pois, _RANDOM_CALL.sub(repl, text))
+        text = rewrite_calls(text, self.functions, lambda kind: repl(re.match(r"(\w+)", kind)))
         try:
             e = str_to_sympy(text)
         except Exception as exc:  # Brian2 raises SyntaxError/ValueError/TypeError on bad code
             raise EquationError(f"model {self.model_name!r}: cannot parse {where} {text!r}: {exc}") from None
-        return self._resolve(e, where)
+        from neurokit.codegen.timed_arrays import lookup_calls
+
+        return lookup_calls(self._resolve(e, where), self.tables, self.model_name, where)
 
     def _resolve(self, e: sympy.Basic, where: str) -> sympy.Basic:
         from brian2.core.variables import Constant
@@ -121,7 +131,9 @@ def _make_group(model):
     refractory = model.refractory if model.refractory else False
     try:
         return NeuronGroup(1, model.equations, threshold=model.threshold, reset=model.reset,
-                           refractory=refractory, method=model.method, namespace={})
+                           refractory=refractory, method=model.method,
+                           namespace={**brian2_namespace(getattr(model, "tables", ())),
+                                      **function_namespace(getattr(model, "functions", ()))})
     except Exception as exc:  # EquationsException, SyntaxError, ValueError from Brian2
         raise EquationError(f"model {model.name!r}: {type(exc).__name__}: {exc}") from None
 
@@ -136,7 +148,7 @@ def _abstract_code(group, model):
         group.equations.check_units(group, run_namespace={})
     except DimensionMismatchError as exc:
         raise EquationError(f"model {name!r}: inconsistent units: {exc}") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, SyntaxError) as exc:  # SyntaxError: a call's argument count
         raise EquationError(f"model {name!r}: {exc}") from None
     try:
         updater = group.state_updater
@@ -194,7 +206,8 @@ def build_ir(model) -> ModelIR:
     """
     try:
         key = (model.name, model.equations, model.threshold, model.reset, model.refractory,
-               model.method, model.stimulus, tuple(sorted((model.initial or {}).items())))
+               model.method, model.stimulus, tuple(sorted((model.initial or {}).items())),
+               tuple(getattr(model, "tables", ()) or ()), tuple(getattr(model, "functions", ()) or ()))
     except AttributeError:
         raise ModelError(f"native backend needs a PointModel, got {type(model).__name__}") from None
     return _build_ir_cached(key)
@@ -204,9 +217,9 @@ def build_ir(model) -> ModelIR:
 def _build_ir_cached(key) -> ModelIR:
     from types import SimpleNamespace
 
-    name, equations, threshold, reset, refractory, method, stimulus, initial = key
+    name, equations, threshold, reset, refractory, method, stimulus, initial, tables, functions = key
     model = SimpleNamespace(name=name, equations=equations, threshold=threshold, reset=reset,
-                            refractory=refractory, method=method)
+                            refractory=refractory, method=method, tables=tables, functions=functions)
     if not isinstance(equations, str) or not equations.strip():
         raise EquationError(f"model {name!r}: equations must be a non-empty Brian2 equation string")
     group = _make_group(model)
@@ -219,9 +232,11 @@ def _build_ir_cached(key) -> ModelIR:
 def _translate(group, model, key) -> ModelIR:
     from neurokit.codegen.optimise import optimise
 
-    name, equations, threshold, reset, refractory, method, stimulus, initial = key
+    name, equations, threshold, reset, refractory, method, stimulus, initial, tables, functions = key
     update, thr_code, reset_code = _abstract_code(group, model)
     conv = _Converter(group, name)
+    conv.functions = functions
+    conv.tables = {t.name: t for t in tables}
     eqs = group.equations
 
     diff = sorted(eqs.diff_eq_names)
@@ -230,8 +245,9 @@ def _translate(group, model, key) -> ModelIR:
     # of every step: here a state variable whose update is the step's first statement.
     stored = [eq.varname for eq in group.user_equations.ordered
               if eq.type == "subexpression" and "constant over dt" in eq.flags]
-    states = tuple(StateVar(n, _si_unit(group.variables[n].dim)) for n in diff + stored + extra)
-    param_names = sorted(n for n in eqs.parameter_names if n not in extra and n not in stored)
+    written = written_parameters(reset_code, eqs, stimulus, name)  # per-neuron states, start = the parameter
+    states = tuple(StateVar(n, _si_unit(group.variables[n].dim)) for n in diff + stored + extra + written)
+    param_names = sorted(n for n in eqs.parameter_names if n not in extra and n not in stored + written)
     stim = stimulus if stimulus in param_names else None
     params = tuple(ParamVar(n, _si_unit(group.variables[n].dim), "shared" in eqs[n].flags)
                    for n in param_names if n != stim)
@@ -258,12 +274,17 @@ def _translate(group, model, key) -> ModelIR:
             raise EquationError(f"model {name!r}: reset assigns {target!r}, which is not a state variable")
         e = conv.expr(text, f"reset {reset!r}", stream="reset").xreplace(subexpr)
         on_spike.append(Assign(target, _apply_op(_sym(target), op, e)))
-    init = _initial_values(group, conv, name, states, initial, subexpr)
-    return optimise(
+    init = _initial_values(group, conv, name, states, initial, subexpr, written)
+    check_names(functions, {s.name for s in states} | {p.name for p in params}, name)
+    # Brian2's neuron index 'i': a per-neuron input like a parameter (the sample label)
+    read = [e for _, e in statements] + [a.expr for a in (*on_spike, *init)] + ([] if cond is None else [cond])
+    if any(_sym("i") in e.free_symbols for e in read):
+        params += (ParamVar("i", "1"),)
+    return replace(optimise(
         name=name, method=method, states=states, params=params, stimulus=stim,
         statements=statements, conditional=conditional, threshold=cond, on_spike=on_spike,
         initial=init, n_rand_step=conv.rand_counts["step"], n_rand_reset=conv.rand_counts["reset"],
-        source=update)
+        source=update), tables=tuple(tables), functions=tuple(functions))
 
 
 def _apply_op(target: sympy.Symbol, op: str, e: sympy.Basic) -> sympy.Basic:
@@ -276,13 +297,14 @@ def _apply_op(target: sympy.Symbol, op: str, e: sympy.Basic) -> sympy.Basic:
 _BUILTIN_START = {"lastspike": -1e4, "not_refractory": 1.0}
 
 
-def _initial_values(group, conv, model_name, states, initial, subexpr) -> list[Assign]:
+def _initial_values(group, conv, model_name, states, initial, subexpr, written=()) -> list[Assign]:
     """Start values as expressions of the parameters only.
 
     An initial value may use parameters, other state variables and subexpressions (Brian2's
     ``group.u = 'b*v'``, ``group.n = 'n_inf'``); they are resolved in dependency order and
     substituted, so every target evaluates plain functions of the parameters. A state
-    without an initial value starts at 0 (Brian2's default).
+    without an initial value starts at 0 (Brian2's default); a parameter that the reset writes
+    (``written``) starts at the parameter's value.
     """
     names = {s.name for s in states}
     given = {}
@@ -291,7 +313,8 @@ def _initial_values(group, conv, model_name, states, initial, subexpr) -> list[A
             raise EquationError(f"model {model_name!r}: initial value for {var!r}, which is not a state variable")
         given[var] = _initial_expr(group, conv, model_name, var, text).xreplace(subexpr)
     done = {_sym(n): sympy.Float(v) for n, v in _BUILTIN_START.items() if n in names}
-    out, pending = [], dict(given)
+    out, pending = [Assign(w, _sym(w)) for w in written if w not in given], dict(given)
+    done.update({_sym(a.target): _sym(a.target) for a in out})
     while pending:
         ready = [v for v, e in pending.items()
                  if not ({s.name for s in e.free_symbols} & (set(pending) - {v}))]

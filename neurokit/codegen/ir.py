@@ -117,6 +117,10 @@ class ModelIR(IRQueries):
     uses_t: bool = False
     method: str = ""
     source: str = field(default="", compare=False)
+    #: Brian2 TimedArray tables the step reads (:mod:`neurokit.codegen.timed_arrays`).
+    tables: tuple = ()
+    #: Brian2 functions the code calls (:mod:`neurokit.codegen.user_functions`).
+    functions: tuple = ()
 
     def digest(self) -> str:
         """Content hash of everything that shapes generated code."""
@@ -125,7 +129,7 @@ class ModelIR(IRQueries):
         h = hashlib.sha256()
         for part in (self.name, self.states, self.parameters, self.stimulus, self.invariants,
                      self.step, self.outputs, self.threshold, self.on_spike,
-                     self.n_rand_step, self.n_rand_reset):
+                     self.n_rand_step, self.n_rand_reset, self.tables, self.functions):
             h.update(sympy.srepr(part).encode() if isinstance(part, sympy.Basic) else repr(part).encode())
             h.update(b"\0")
         return h.hexdigest()[:20]

@@ -19,7 +19,9 @@ the equations, default its value in a display unit, no bounds): per-sample value
 ``params`` as for any parameter, and ``model.with_parameters(tau=(5, 20))`` promotes it to a
 fitted one. Initial values are numbers, Quantities or Brian2 expressions of parameters,
 constants, other state variables and subexpressions (``'b*v'``, ``'n_inf'``), kept in
-dependency order so that every backend evaluates them as Brian2 would.
+dependency order so that every backend evaluates them as Brian2 would. A ``TimedArray`` in the
+namespace becomes a :class:`~neurokit.models.brian2_tables.TimedTable` of the model (its values
+as data), read with Brian2's lookup rule on every target.
 """
 
 from __future__ import annotations
@@ -234,7 +236,7 @@ def model_fields(model, threshold: str | None = None, reset: str | None = None, 
     used = (set(eqs.identifiers) | _identifiers(threshold, reset, refr)
             | _identifiers(*[v for v in initial.values() if isinstance(v, str)]))
     used -= set(declared) | _GROUP_NAMES
-    params, lines = [], []
+    params, lines, tables, functions = [], [], [], []
     for ident in sorted(used):
         if ident.startswith("xi_") or ident not in ns:
             continue  # Brian2's own names (units, functions, constants) or an unknown one
@@ -244,9 +246,16 @@ def model_fields(model, threshold: str | None = None, reset: str | None = None, 
         if ident == stim:
             lines.append(f"{ident} : {_unit_text(getattr(value, 'dim', None))}")
             continue
-        if isinstance(value, (b2.Function, b2.TimedArray)):
-            raise EquationError(f"model {name!r}: {type(value).__name__} {ident!r} is not supported by "
-                                "the native targets; define it in the equations")
+        if isinstance(value, b2.TimedArray):
+            from neurokit.models.brian2_tables import TimedTable
+
+            tables.append(TimedTable.from_brian2(ident, value))
+            continue
+        if isinstance(value, b2.Function):
+            from neurokit.models.brian2_functions import function_spec
+
+            functions.append(function_spec(ident, value))
+            continue
         try:
             p, line = _constant_parameter(ident, value)
         except EquationError:
@@ -262,13 +271,14 @@ def model_fields(model, threshold: str | None = None, reset: str | None = None, 
         if p != stim and p not in {q.name for q in params}:
             params.append(Parameter(p, _param_unit(eqs[p].dim), None, None))
     if method is None:
-        method = _default_method(full, threshold, reset, refr, name)
+        method = _default_method(full, threshold, reset, refr, name, tables, functions)
     states = {n for n, kind in _declared(eqs).items() if kind == "differential equation"}
     subexpr = {eq.varname: str(eq.expr) for eq in eqs.ordered if eq.type == "subexpression"}
     ordered = _ordered_initial(initial, states | set(eqs.parameter_names), subexpr)
     return dict(name=name, equations=full, parameters=tuple(params), threshold=threshold,
                 reset=reset, refractory=refr, method=method, initial=ordered, voltage=_voltage(eqs, states),
-                stimulus=stim, description="imported from Brian2 equations")
+                stimulus=stim, description="imported from Brian2 equations", tables=tuple(tables),
+                functions=tuple(functions))
 
 
 def _param_unit(dim) -> str:
@@ -279,15 +289,19 @@ def _param_unit(dim) -> str:
     return str(get_unit(dim))
 
 
-def _default_method(equations: str, threshold, reset, refractory, name: str) -> str:
+def _default_method(equations: str, threshold, reset, refractory, name: str, tables=(), functions=()) -> str:
     """Brian2's default choice for these equations: the first of exact, euler, heun that
     integrates them."""
+    from neurokit.models.brian2_functions import brian2_namespace as function_namespace
+    from neurokit.models.brian2_tables import brian2_namespace
+
     b2 = _b2()
     last = None
     for method in _DEFAULT_METHODS:
         try:
             group = b2.NeuronGroup(1, equations, threshold=threshold, reset=reset,
-                                   refractory=refractory or False, method=method, namespace={})
+                                   refractory=refractory or False, method=method,
+                                   namespace={**brian2_namespace(tables), **function_namespace(functions)})
         except Exception as exc:  # Brian2 raises many types for equations it cannot take
             raise EquationError(f"model {name!r}: {type(exc).__name__}: {exc}") from None
         try:

@@ -43,6 +43,12 @@ class PointModel(ParameterisedModel):
         Brian2 integration method name.
     initial : dict
         State variable -> start expression (Brian2 syntax, may use parameters).
+    tables : tuple of TimedTable
+        Brian2 ``TimedArray`` values the equations call by name (``ta(t)``, ``ta(t, i)``; see
+        :mod:`neurokit.models.brian2_tables`).
+    functions : tuple of Binomial or UserFunction
+        Brian2 functions the equations call by name (``BinomialFunction``, a ``brian2.Function``
+        with C code; see :mod:`neurokit.models.brian2_functions`).
     """
 
     name: str
@@ -56,6 +62,8 @@ class PointModel(ParameterisedModel):
     voltage: str = "v"
     stimulus: str = STIMULUS
     description: str = ""
+    tables: tuple = ()
+    functions: tuple = ()
 
     def __post_init__(self):
         # What a Brian2 user passes: an Equations object, a refractory period as a Quantity.
@@ -63,6 +71,8 @@ class PointModel(ParameterisedModel):
             from neurokit.models.brian2_import import equations_text
 
             object.__setattr__(self, "equations", equations_text(self.equations))
+        object.__setattr__(self, "tables", tuple(self.tables or ()))
+        object.__setattr__(self, "functions", tuple(self.functions or ()))
         ref = self.refractory
         if ref is False:
             object.__setattr__(self, "refractory", None)

@@ -22,6 +22,9 @@ import xarray as xr
 from neurokit import schema
 from neurokit.backends.brian2.session import monitor_plan, settle_and_steps, shown_unit
 from neurokit.errors import ModelError, ProtocolError
+from neurokit.codegen.reset_params import reset_targets
+from neurokit.models.brian2_functions import brian2_namespace as function_namespace
+from neurokit.models.brian2_tables import brian2_namespace
 from neurokit.models.point import PointModel
 from neurokit.params import batch_columns, sample_seeds
 from neurokit.units import brian2_module, quantity
@@ -91,7 +94,7 @@ def recorded_states(model: PointModel, protocol) -> dict[str, str]:
             continue
         var = model.voltage if name == "membrane_potential" else name
         # 'dx/dt' spells state x as the word 'dx' where x appears nowhere else.
-        if not ({var, "d" + var} & words) or var in model.space.names:
+        if not ({var, "d" + var} & words) or (var in model.space.names and var not in reset_targets(model.reset)):
             raise ProtocolError(f"cannot record {name!r}: model {model.name!r} "
                                 "has no such state variable")
         out[name] = var
@@ -126,22 +129,33 @@ def simulate_point(model: PointModel, params, protocol, open_session: Callable) 
                             "but the protocol injects current")
     stim_lines = ([f"{model.stimulus} = nk_stim(t, nk_row) : {stim_unit}", "nk_row : integer (constant)"]
                   if stim_unit is not None else [])
-    eqs = "\n".join(lines + stim_lines + [f"{name} : {unit} (constant)" for name, unit in units.items()])
+    written = reset_targets(model.reset)  # a parameter a reset writes is a variable, not (constant)
+    eqs = "\n".join(lines + stim_lines + [f"{name} : {unit}" + ("" if name in written else " (constant)")
+                                         for name, unit in units.items()])
+    # Brian2's index 'i' means the sample label here (as on the native backend), not the
+    # position of the (sample, sweep) neuron in this group: a constant per neuron instead.
+    texts = [eqs, model.threshold, model.reset, model.refractory, *model.initial.values()]
+    by_label = any(isinstance(x, str) and re.search(r"\bi\b", x) for x in texts)
+
+    def ren(text):
+        return re.sub(r"\bi\b", "nk_i", text) if by_label and isinstance(text, str) else text
+
+    eqs = ren(eqs) + ("\nnk_i : integer (constant)" if by_label else "")
     record = recorded_states(model, protocol)
     n = n_s * n_k
 
     with open_session(protocol.dt) as session:
         mon_dt, skip, stride = monitor_plan(protocol, session.standalone)
         b2.seed(int(sample_seeds(protocol.seed, [0])[0] % (2**31 - 1)))
-        namespace = {}
+        namespace = {**brian2_namespace(model.tables, n_settle * protocol.dt), **function_namespace(model.functions)}
         if stim_unit is not None:
             # the protocol's nA for a current input, its numbers in SI for any other unit
             si = b2.Quantity(1.0, dim=b2.Equations(f"nk_u : {stim_unit}")["nk_u"].dim)
             namespace["nk_stim"] = b2.TimedArray(values * model.stimulus_scale() * si,
                                                  dt=protocol.dt * b2.second, name="nk_stim")
         try:
-            group = b2.NeuronGroup(n, eqs, threshold=model.threshold, reset=model.reset,
-                                   refractory=model.refractory if model.refractory else False,
+            group = b2.NeuronGroup(n, eqs, threshold=ren(model.threshold), reset=ren(model.reset),
+                                   refractory=ren(model.refractory) if model.refractory else False,
                                    method=model.method, namespace=namespace,
                                    name="nk_cells")
         except Exception as exc:  # Brian2 raises many types for bad equations
@@ -155,8 +169,10 @@ def simulate_point(model: PointModel, params, protocol, open_session: Callable) 
         sweep_of = np.tile(np.arange(n_k), n_s)
         if stim_unit is not None:
             group.nk_row = (np.arange(n) if stochastic else sweep_of)
+        if by_label:
+            group.nk_i = np.repeat(samples, n_k)
         for var, expr in model.initial.items():
-            setattr(group, var, expr)
+            setattr(group, var, ren(expr))
         objs = [group]
         state_mon = None
         if record:

@@ -192,15 +192,20 @@ class PointSimulator(Simulator):
         space = ParameterSpace([p for p in model.parameters if p.name != ir.stimulus])
         declared = {p.name for p in space.parameters}
         for pv in ir.parameters:
-            if pv.name not in declared:
+            if pv.name not in declared and pv.name != "i":
                 raise ParameterError(f"model {model.name!r}: the equations declare {pv.name!r} "
                                      "but the model lists no such parameter")
-        samples, cols = batch_columns(params, space, units={pv.name: pv.unit for pv in ir.parameters},
+        # a parameter that a reset writes is a state starting at its per-sample value
+        stored = [s.name for s in ir.states if s.name in declared]
+        units = {pv.name: pv.unit for pv in ir.parameters if pv.name != "i"}
+        samples, cols = batch_columns(params, space, units={**units, **{s: ir.unit_of(s) for s in stored}},
                                       what=f"model {model.name!r}")
         n_s = samples.size
         n_w = protocol.n_sweeps
         n = n_s * n_w
-        si = {pv.name: np.repeat(cols[pv.name], n_w) for pv in ir.parameters}
+        # Brian2's neuron index 'i' is the sample label (independent of how a batch is chunked)
+        cols = {**cols, "i": np.asarray(samples, dtype=float)}
+        si = {name: np.repeat(cols[name], n_w) for name in [*ir.parameter_names, *stored]}
         init = self._initial(model, ir, si, n)
         currents, rows = self._currents(model, ir, protocol, samples, n_s)
         # Seeds cost a SeedSequence per sample: only stochastic models need them.

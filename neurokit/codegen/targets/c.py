@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from neurokit.codegen import runtime
+from neurokit.codegen.binomial import BINOMIAL_C
 from neurokit.codegen.rng import RNG_C
 from neurokit.errors import BackendError
 
@@ -110,7 +111,7 @@ static inline float nk_sign_f(float x) { return (float)((x > 0) - (x < 0)); }
 static inline double nk_mod(double x, double y) { const double r = fmod(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }
 static inline float nk_mod_f(float x, float y) { const float r = fmodf(x, y); return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r; }
 
-""" + RNG_C
+""" + BINOMIAL_C + RNG_C
 
 
 def generate(ir: ModelIR, dtype: str = "float64") -> str:
@@ -134,7 +135,11 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
     names(ir)  # validates every name printed below
     S, P = ir.state_names, ir.parameter_names
     inv = [a.target for a in ir.invariants if _uses(ir.step, a.target)]
-    L = [PRELUDE, f"/* model {comment_text(ir.name)}, method {comment_text(ir.method)}, {dtype}; "
+    from neurokit.codegen.timed_arrays import c_support
+
+    from neurokit.codegen.user_functions import c_support as user_c_support
+
+    L = [PRELUDE, c_support(ir.tables), user_c_support(ir), f"/* model {comment_text(ir.name)}, method {comment_text(ir.method)}, {dtype}; "
          f"IR digest {ir.digest()} */", f"typedef {real} real;", f"#define NK_BLOCK {BLOCK}", ""]
     L += ["int nk_run(int64_t n, int64_t block, int64_t n_steps, int64_t n_settle, int64_t every, real dt,",
           "           real **state, real **param, const real *currents, int64_t n_rows,",

@@ -16,7 +16,7 @@ from neurokit.codegen.ir import ModelIR
 from neurokit.errors import EquationError
 from neurokit.expressions import check_identifier
 
-_FUNCS = {"exprel": "nk_exprel", "poisson": "nk_poisson_inv", "timestep": "nk_timestep", "clip": "nk_clip", "sign": "nk_sign",
+_FUNCS = {"exprel": "nk_exprel", "poisson": "nk_poisson_inv", "binomial_inv": "nk_binomial_inv", "timestep": "nk_timestep", "clip": "nk_clip", "sign": "nk_sign",
           "int_": "trunc", "Abs": "fabs", "ceiling": "ceil", "floor": "floor", "asin": "asin",
           "acos": "acos", "atan": "atan", "exp": "exp", "log": "log", "log10": "log10",
           "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tan": "tan", "sinh": "sinh",
@@ -131,6 +131,10 @@ class CPrinter(C99CodePrinter):
             return f"((({args[0]}) != 0) ? ({args[1]}) : ({args[2]}))"
         if name in _FUNCS:
             return f"{self._fn(_FUNCS[name])}({', '.join(args)})"
+        if name.startswith("_uf_"):  # a user function: its own C name (neurokit.codegen.user_functions)
+            return f"{check_identifier(name[4:], 'function')}({', '.join(args)})"
+        if name.startswith("nk_ta_"):  # a TimedArray lookup (double in, double out)
+            return f"{check_identifier(name, 'TimedArray')}({', '.join(args)})"
         raise EquationError(f"function {name!r} has no C implementation")
 
     _print_exp = _print_log = _print_sqrt = _print_sin = _print_cos = _print_tan = _print_Function

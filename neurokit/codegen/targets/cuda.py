@@ -33,6 +33,7 @@ import numpy as np
 from neurokit.codegen import runtime
 from neurokit.codegen.targets.c_printer import CPrinter, comment_text, names as c_names, reset_lines, used_draws
 from neurokit.codegen.ir import ModelIR
+from neurokit.codegen.binomial import BINOMIAL_CUDA
 from neurokit.codegen.rng import RNG_CUDA
 from neurokit.errors import BackendError, CompilerError
 
@@ -82,7 +83,11 @@ def generate(ir: ModelIR, dtype: str = "float64") -> str:
     S, P = ir.state_names, ir.parameter_names
     names = c_names(ir)  # also validates every name printed below
     pr = CudaPrinter(names, single)
-    L = [PRELUDE.replace("REAL_T", ctype),
+    from neurokit.codegen.timed_arrays import c_support
+
+    from neurokit.codegen.user_functions import cuda_support
+
+    L = [PRELUDE.replace("REAL_T", ctype), c_support(ir.tables, cuda=True), BINOMIAL_CUDA, cuda_support(ir),
          f"/* model {comment_text(ir.name)}, method {comment_text(ir.method)}, {dtype}; IR digest {ir.digest()} */",
          'extern "C" __global__ void nk_run(',
          "    const long long n, const long long n_steps, const long long n_settle, const long long every,",

@@ -13,6 +13,7 @@ import sympy
 from sympy.printing.numpy import NumPyPrinter
 
 from neurokit.codegen import runtime
+from neurokit.codegen.binomial import binomial_inv
 from neurokit.codegen.ir import ModelIR
 from neurokit.expressions import check_identifier
 
@@ -90,30 +91,33 @@ NAMESPACE = {
     "logical_not": np.logical_not, "greater": np.greater, "greater_equal": np.greater_equal,
     "less": np.less, "less_equal": np.less_equal, "equal": np.equal, "not_equal": np.not_equal,
     "select": np.select, "nan": np.nan, "inf": np.inf, "pi": np.pi, "e": np.e, "mod": np.mod,
-    "remainder": np.mod, "fmod": np.fmod, "poisson": _poisson,
+    "remainder": np.mod, "fmod": np.fmod, "poisson": _poisson, "binomial_inv": binomial_inv,
 }
 
 
-def _check_functions(exprs) -> None:
-    """Raise a typed error for a function the NumPy target does not implement."""
+def _check_functions(exprs, extra=()) -> None:
+    """Raise a typed error for a function the NumPy target does not implement (``extra``:
+    names of the model's own functions, such as TimedArray lookups)."""
     from neurokit.errors import EquationError
 
     for e in exprs:
         for f in e.atoms(sympy.Function):
             fname = type(f).__name__
-            if fname not in NAMESPACE and fname not in ("Abs", "Mod", "Heaviside", "Piecewise", "Min", "Max"):
+            if fname not in NAMESPACE and fname not in extra and fname not in ("Abs", "Mod", "Heaviside", "Piecewise", "Min", "Max"):
                 raise EquationError(f"function {fname!r} has no implementation in the NumPy target")
 
 
-def _function(name: str, args: list[str], body: list[tuple[str, sympy.Basic]], returns: str):
-    _check_functions(e for _, e in body)
+def _function(name: str, args: list[str], body: list[tuple[str, sympy.Basic]], returns: str,
+              extra: dict | None = None):
+    extra = extra or {}
+    _check_functions((e for _, e in body), extra)
     printer = _Printer()
     lines = [f"def {name}({', '.join(args)}):"]
     for target, expr in body:
         lines.append(f"    {target} = {printer.doprint(expr)}")
     lines.append(f"    return {returns}")
     src = "\n".join(lines)
-    ns = dict(NAMESPACE)
+    ns = {**NAMESPACE, **extra}
     exec(compile(src, f"<neurokit-numpy {name}>", "exec"), ns)  # noqa: S102 - our own generated code
     return ns[name], src
 
@@ -127,23 +131,29 @@ class NumpyKernel:
             check_identifier(name, "state, parameter or stimulus name")
         self.ir = ir
         self.stim = ir.stimulus or "I_stim"
+        from neurokit.codegen.timed_arrays import numpy_functions
+
+        from neurokit.codegen.user_functions import numpy_namespace
+
+        tables = {**numpy_functions(getattr(ir, "tables", ())), **numpy_namespace(ir)}
         # the stimulus under its own name (``I_stim`` for point models; rate nodes use ``inp``)
         ins = ir.state_names + ir.parameter_names + ["t", "dt", self.stim]
         ins += [f"_rand_{k}" for k in range(ir.n_rand_step)] + [f"_randn_{k}" for k in range(ir.n_rand_step)]
         inv_names = [a.target for a in ir.invariants]
         self.inv_fn, _ = _function("invariants", ir.parameter_names + ["dt"],
                                    [(a.target, a.expr) for a in ir.invariants],
-                                   "{" + ", ".join(f"'{n}': {n}" for n in inv_names) + "}")
+                                   "{" + ", ".join(f"'{n}': {n}" for n in inv_names) + "}", tables)
         outs = [o.value for o in ir.outputs]
         ret = "(" + ", ".join(outs) + ("," if len(outs) == 1 else "") + ")"
         ret = f"{ret}, {ir.threshold or 'None'}"
         self.step_fn, self.step_source = _function(
-            "step", ins + inv_names, [(a.target, a.expr) for a in ir.step], ret)
+            "step", ins + inv_names, [(a.target, a.expr) for a in ir.step], ret, tables)
         self.spike_fns = []
         for a in ir.on_spike:
             fn, _ = _function("on_spike", ir.state_names + ir.parameter_names + ["t", "dt"] +
                               [f"_rand_{k}_r" for k in range(ir.n_rand_reset)] +
-                              [f"_randn_{k}_r" for k in range(ir.n_rand_reset)], [("_value", a.expr)], "_value")
+                              [f"_randn_{k}_r" for k in range(ir.n_rand_reset)], [("_value", a.expr)], "_value",
+                              tables)
             self.spike_fns.append((a.target, fn))
 
     def run(self, inp: runtime.BatchInputs) -> runtime.RawResult:
