@@ -4,17 +4,20 @@ Both in one process and one run of this script, on the same machine state:
 
 - native: ``cuba(n)`` from :mod:`neurokit.models.benchmark_networks`, one run per seed; timed
   is the compiled network loop alone (:func:`neurokit.codegen.templates.network_run.run_c`,
-  one thread), after a first call that compiles it; the whole ``simulate`` (connectivity,
-  initial values, dataset) is reported beside it.
+  one thread), after a first call that compiles it, by wall clock and by the thread's CPU
+  time; the whole ``simulate`` (connectivity, initial values, dataset) is reported beside it.
 - Brian2 on the same equations: ``cuba(n)`` through neurokit's Brian2 backend objects in
   ``cpp_standalone`` (same timing as below).
 - Brian2: Brian2's own CUBA example in ``cpp_standalone`` mode (single thread, Brian2's
   default flags), built once in a temporary folder; timed is each run of the compiled binary
-  (``device.run``, a fresh random network per run since no seed is set) and Brian2's own
-  measure of the simulation loop (``device._last_run_time``).
+  (``device.run``, a fresh random network per run since no seed is set), by wall clock and
+  by the binary's CPU time (user + system), and Brian2's own measure of the simulation loop
+  (``device._last_run_time``). CPU times are the fairer comparison on a loaded machine.
 
 Rates: mean firing rate (all cells, whole run) per seed on each side; the native mean must
-lie within the seed-to-seed spread of Brian2 on the same equations.
+lie within the seed-to-seed spread of Brian2 on the same equations. Both of these sides keep
+the connectivity of seed 1 and draw new initial values per seed (the connectivity draw alone
+moves the CUBA rate by about 10 %, more than the initial values do).
 
     python benchmarks/network_native.py --json            # n 4000, 1 s, 3 runs each
     python benchmarks/network_native.py --n 1000 --duration 0.2 --runs 2
@@ -58,23 +61,41 @@ def native_runs(n: int, duration: float, seeds: list[int]) -> list[dict]:
 
     net = cuba(n)
     out = []
+    first = None
     for seed in seeds:
         proto = Protocol([[]], duration=duration, dt=1e-4, record=(), seed=seed)
         spec, arr, _ = build(net, None, proto)
-        compile_network(spec)  # compile excluded (cached after the first seed)
-        t0 = time.perf_counter()
-        _, spikes, _ = run_c(spec, arr, threads=1)
-        loop = time.perf_counter() - t0
+        # The connectivity of the first seed in every run, as on the Brian2-backend side (one
+        # standalone build, new initial values per run): rates then spread as Brian2's do.
+        first = arr if first is None else first
+        arr.csr, arr.weights = first.csr, first.weights
+        row = {"seed": seed}
+        for dtype, tag in (("float64", ""), ("float32", "_f32")):
+            compile_network(spec, dtype)  # compile excluded (cached after the first seed)
+            t0, c0 = time.perf_counter(), time.thread_time()
+            _, spikes, _ = run_c(spec, arr, threads=1, dtype=dtype)
+            row.update({f"loop{tag}_s": time.perf_counter() - t0, f"loop{tag}_cpu_s": time.thread_time() - c0,
+                        f"rate{tag}_hz": spikes[0].shape[0] / (n * duration)})
         t0 = time.perf_counter()
         NativeSimulator("c", threads=1).simulate(net, None, proto)
         whole = time.perf_counter() - t0
-        out.append({"seed": seed, "loop_s": loop, "simulate_s": whole,
-                    "rate_hz": spikes[0].shape[0] / (n * duration)})
+        out.append({**row, "simulate_s": whole})
     return out
+
+
+#: Both Brian2 scripts time each run of the compiled binary by wall clock and by its CPU
+#: time (user + system of the finished child processes), which other jobs on a loaded
+#: machine inflate less than the wall clock; the native side reports its thread's CPU time.
+_CHILD_CPU = """import resource
+def _child_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+"""
 
 
 _BRIAN2 = r"""
 import json, sys, time
+__CHILD_CPU__
 import brian2 as b2
 from brian2 import mV, ms
 n, duration, runs, folder = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -98,17 +119,18 @@ b2.device.build(directory=folder, compile=True, run=False)
 compile_s = time.perf_counter() - t0
 res = []
 for r in range(runs):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _child_cpu()
     b2.device.run(directory=folder, with_output=False, run_args={})
-    wall = time.perf_counter() - t0
-    res.append({"run": r, "run_s": wall, "brian2_loop_s": float(b2.device._last_run_time),
+    wall, cpu = time.perf_counter() - t0, _child_cpu() - c0
+    res.append({"run": r, "run_s": wall, "run_cpu_s": cpu, "brian2_loop_s": float(b2.device._last_run_time),
                 "rate_hz": int(mon.num_spikes) / (n * duration)})
 print("NKJSON" + json.dumps({"compile_s": compile_s, "runs": res}))
-"""
+""".replace("__CHILD_CPU__", _CHILD_CPU)
 
 
 _BRIAN2_BACKEND = r"""
 import json, sys, time
+__CHILD_CPU__
 import numpy as np
 from neurokit.backends.brian2.builder import NetworkObjects
 from neurokit.backends.brian2.session import brian2_session
@@ -130,14 +152,14 @@ with brian2_session("cpp_standalone", proto.dt, build_dir=folder) as session:
     session.build()
     compile_s = time.perf_counter() - t0
     for r in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _child_cpu()
         session.run(objects.run_args(values, r + 1, None))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _child_cpu() - c0
         mon = objects.spike_mons[net.populations[0].name]
-        res.append({"run": r, "run_s": wall, "brian2_loop_s": float(session.device._last_run_time),
+        res.append({"run": r, "run_s": wall, "run_cpu_s": cpu, "brian2_loop_s": float(session.device._last_run_time),
                     "rate_hz": int(mon.num_spikes) / (n * duration)})
 print("NKJSON" + json.dumps({"compile_s": compile_s, "runs": res}))
-"""
+""".replace("__CHILD_CPU__", _CHILD_CPU)
 
 
 def _subprocess_json(script: str, n: int, duration: float, runs: int, what: str) -> dict:
@@ -175,6 +197,9 @@ def main() -> None:
     same_t = statistics.median(r["run_s"] for r in b2_same["runs"])
     same_loop = statistics.median(r["brian2_loop_s"] for r in b2_same["runs"])
     nat_t = statistics.median(r["loop_s"] for r in native)
+    nat_cpu = statistics.median(r["loop_cpu_s"] for r in native)
+    b2_cpu = statistics.median(r["run_cpu_s"] for r in b2["runs"])
+    same_cpu = statistics.median(r["run_cpu_s"] for r in b2_same["runs"])
     b2_t = statistics.median(r["run_s"] for r in b2["runs"])
     b2_loop = statistics.median(r["brian2_loop_s"] for r in b2["runs"])
     b2_rates = [r["rate_hz"] for r in b2_same["runs"]]  # the same equations and connectivity
@@ -186,8 +211,21 @@ def main() -> None:
                "brian2_same_equations": b2_same, "brian2_same_run_median_s": same_t,
                "brian2_same_loop_median_s": same_loop, "speedup_vs_brian2_same_run": same_t / nat_t,
                "speedup_vs_brian2_same_loop": same_loop / nat_t,
+               "native_loop_cpu_median_s": nat_cpu, "brian2_run_cpu_median_s": b2_cpu,
+               "brian2_same_run_cpu_median_s": same_cpu, "speedup_cpu_vs_brian2_run": b2_cpu / nat_cpu,
+               "speedup_cpu_vs_brian2_same_run": same_cpu / nat_cpu,
                "native_rate_mean_hz": nat_rate, "brian2_rate_range_hz": [lo, hi],
                "rate_within_brian2_spread": lo - (hi - lo) <= nat_rate <= hi + (hi - lo)}
+    # The float32 option (neuron states and step in float): the same ratios.
+    f32_t = statistics.median(r["loop_f32_s"] for r in native)
+    f32_cpu = statistics.median(r["loop_f32_cpu_s"] for r in native)
+    f32_rate = statistics.mean(r["rate_f32_hz"] for r in native)
+    summary["float32"] = {"native_loop_median_s": f32_t, "native_loop_cpu_median_s": f32_cpu,
+                          "speedup_vs_brian2_same_run": same_t / f32_t, "speedup_vs_brian2_same_loop": same_loop / f32_t,
+                          "speedup_cpu_vs_brian2_same_run": same_cpu / f32_cpu, "speedup_vs_brian2_run": b2_t / f32_t,
+                          "speedup_vs_brian2_loop": b2_loop / f32_t, "speedup_cpu_vs_brian2_run": b2_cpu / f32_cpu,
+                          "native_rate_mean_hz": f32_rate,
+                          "rate_within_brian2_spread": lo - (hi - lo) <= f32_rate <= hi + (hi - lo)}
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
@@ -195,7 +233,9 @@ def main() -> None:
               f"{b2_t:.3f} s (its loop {b2_loop:.3f} s): x{b2_t / nat_t:.1f} (x{b2_loop / nat_t:.1f}); "
               f"rates native {nat_rate:.2f} Hz, Brian2 {lo:.2f}-{hi:.2f} Hz; Brian2 on cuba({args.n}) "
               f"itself: run {same_t:.3f} s, its loop {same_loop:.3f} s (x{same_t / nat_t:.1f}, "
-              f"x{same_loop / nat_t:.1f})")
+              f"x{same_loop / nat_t:.1f}); CPU time: native {nat_cpu:.3f} s, Brian2 binary {b2_cpu:.3f} s "
+              f"(x{b2_cpu / nat_cpu:.1f}), on cuba({args.n}) {same_cpu:.3f} s (x{same_cpu / nat_cpu:.1f}); "
+              f"float32 states: loop {f32_t:.3f} s, CPU {f32_cpu:.3f} s, {f32_rate:.2f} Hz")
 
 
 if __name__ == "__main__":

@@ -29,8 +29,7 @@ import numpy as np
 
 from neurokit.errors import ModelError, ParameterError
 from neurokit.models.point import PointModel
-from neurokit.models.synapses import (Delta, ExpConductance, ExpCurrent, PoissonInput, Projection, Receptor,
-                                      check_name)
+from neurokit.models.synapses import RECEPTORS, PoissonInput, Projection, Receptor, check_name, receptor_names
 from neurokit.params import Parameter, ParameterSpace
 
 
@@ -50,7 +49,7 @@ class Population:
     params : mapping, optional
         Defaults overriding the model's (model units: pF, nS, mV, ms, pA). Values are
         shared by all neurons of the population.
-    receptors : mapping of str to ExpCurrent, ExpConductance or Delta
+    receptors : mapping of str to ExpCurrent, ExpConductance, AlphaCurrent, AlphaConductance or Delta
         Synaptic receptors that projections and inputs target by name.
     initial : mapping of str to str, optional
         Start values (Brian2 expressions, may use parameters, ``rand()``, ``randn()``) for
@@ -101,10 +100,10 @@ class Population:
         names = set(self.model.space.names) | {self.model.voltage, self.model.stimulus}
         for rec_name, rec in self.receptors.items():
             check_name(f"population {self.name!r}: receptor", rec_name)
-            if not isinstance(rec, (ExpCurrent, ExpConductance, Delta)):
-                raise ModelError(f"population {self.name!r}: receptor {rec_name!r} is a "
-                                 f"{type(rec).__name__}, not ExpCurrent/ExpConductance/Delta")
-            for extra in filter(None, (rec.state(rec_name), f"tau_{rec_name}", f"E_{rec_name}")):
+            if not isinstance(rec, RECEPTORS):
+                raise ModelError(f"population {self.name!r}: receptor {rec_name!r} is a {type(rec).__name__}, "
+                                 f"not one of {'/'.join(r.__name__ for r in RECEPTORS)}")
+            for extra in receptor_names(rec, rec_name):
                 if extra in names:
                     raise ModelError(f"population {self.name!r}: receptor {rec_name!r} needs the name "
                                      f"{extra!r}, which model {self.model.name!r} already uses")
@@ -129,10 +128,10 @@ class Population:
         out = [dataclasses.replace(p, name=f"{self.name}.{p.name}")
                for p in self.resolved_model.parameters]
         for rec_name, rec in self.receptors.items():
-            if isinstance(rec, (ExpCurrent, ExpConductance)):
+            if rec.kind != "delta":
                 out.append(Parameter(f"{self.name}.tau_{rec_name}", "ms", None, float(rec.tau),
                                      description=f"decay time of receptor {rec_name}"))
-            if isinstance(rec, ExpConductance):
+            if rec.kind == "conductance":
                 out.append(Parameter(f"{self.name}.E_{rec_name}", "mV", None, float(rec.E),
                                      description=f"reversal potential of receptor {rec_name}"))
         return out

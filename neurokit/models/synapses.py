@@ -13,6 +13,7 @@ every sample of a batch build the very same synapses.
 from __future__ import annotations
 
 import keyword
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
@@ -31,6 +32,9 @@ def check_name(kind: str, name: str) -> None:
 
 
 # --------------------------------------------------------------------------- receptors
+_E = repr(math.e)  # a literal: every target (Brian2, C, NumPy) reads it the same way
+
+
 @dataclass(frozen=True)
 class ExpCurrent:
     """Current-based exponential synapse: ``I_<name>`` (pA) jumps by the weight at each
@@ -41,7 +45,14 @@ class ExpCurrent:
     weight_unit: ClassVar[str] = "pA"
 
     def state(self, name: str) -> str:
+        """The state variable that a spike onto receptor ``name`` increments by the weight."""
         return f"I_{name}"
+
+    def equations(self, name: str, v: str) -> tuple[list[str], str]:
+        """Brian2 equation lines the receptor adds to its population, and its term of the
+        synaptic current (``v``: the membrane potential); both backends use these."""
+        return [f"dI_{name}/dt = -I_{name}/tau_{name} : amp", f"tau_{name} : second (shared, constant)"], \
+            f"I_{name}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,55 @@ class ExpConductance:
     def state(self, name: str) -> str:
         return f"g_{name}"
 
+    def equations(self, name: str, v: str) -> tuple[list[str], str]:
+        return [f"dg_{name}/dt = -g_{name}/tau_{name} : siemens", f"tau_{name} : second (shared, constant)",
+                f"E_{name} : volt (shared, constant)"], f"g_{name}*(E_{name} - {v})"
+
+
+@dataclass(frozen=True)
+class AlphaCurrent:
+    """Current-based alpha synapse (Brian2's two-state form): each presynaptic spike of
+    weight ``w`` (pA) adds ``w`` to ``x_<name>``, and with ``tau`` (ms)::
+
+        dI_<name>/dt = (e*x_<name> - I_<name>)/tau
+        dx_<name>/dt = -x_<name>/tau
+
+    so a lone spike at 0 gives ``I(t) = w*(t/tau)*exp(1 - t/tau)``: peak ``w`` at ``t = tau``.
+    (The same system as Brian2's ``x += w*e`` with ``dI/dt = (x - I)/tau``, with ``x`` scaled
+    by ``1/e``: a spike then adds the plain weight on every pathway.)"""
+
+    tau: float = 5.0
+    kind: ClassVar[str] = "current"
+    weight_unit: ClassVar[str] = "pA"
+
+    def state(self, name: str) -> str:
+        return f"x_{name}"
+
+    def equations(self, name: str, v: str) -> tuple[list[str], str]:
+        return [f"dI_{name}/dt = ({_E}*x_{name} - I_{name})/tau_{name} : amp",
+                f"dx_{name}/dt = -x_{name}/tau_{name} : amp", f"tau_{name} : second (shared, constant)"], \
+            f"I_{name}"
+
+
+@dataclass(frozen=True)
+class AlphaConductance:
+    """Conductance-based alpha synapse: ``g_<name>`` (nS) follows the alpha kernel of
+    :class:`AlphaCurrent` (peak ``w`` at ``t = tau`` ms after a lone spike; the spike adds
+    ``w`` to ``x_<name>``) and drives ``g_<name>*(E - v)`` with reversal ``E`` (mV)."""
+
+    tau: float = 5.0
+    E: float = 0.0
+    kind: ClassVar[str] = "conductance"
+    weight_unit: ClassVar[str] = "nS"
+
+    def state(self, name: str) -> str:
+        return f"x_{name}"
+
+    def equations(self, name: str, v: str) -> tuple[list[str], str]:
+        return [f"dg_{name}/dt = ({_E}*x_{name} - g_{name})/tau_{name} : siemens",
+                f"dx_{name}/dt = -x_{name}/tau_{name} : siemens", f"tau_{name} : second (shared, constant)",
+                f"E_{name} : volt (shared, constant)"], f"g_{name}*(E_{name} - {v})"
+
 
 @dataclass(frozen=True)
 class Delta:
@@ -69,8 +129,18 @@ class Delta:
     def state(self, name: str) -> None:
         return None
 
+    def equations(self, name: str, v: str) -> tuple[list[str], None]:
+        return [], None
 
-Receptor = ExpCurrent | ExpConductance | Delta
+
+Receptor = ExpCurrent | ExpConductance | AlphaCurrent | AlphaConductance | Delta
+RECEPTORS = (ExpCurrent, ExpConductance, AlphaCurrent, AlphaConductance, Delta)
+
+
+def receptor_names(rec: Receptor, name: str) -> list[str]:
+    """Every identifier receptor ``name`` adds to its population's equations."""
+    heads = (line.split(":")[0].split("=")[0].strip() for line in rec.equations(name, "v")[0])
+    return [h[1:-3] if h.endswith("/dt") else h for h in heads]
 
 
 # --------------------------------------------------------------------------- connectivity

@@ -1,5 +1,5 @@
 """Spiking networks on the native backend: the C loop against its NumPy twin (same spikes),
-the dataset layout, batches, threads and what is refused."""
+the dataset layout, batches and threads."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from neurokit.backends.native import NativeSimulator
 from neurokit.backends.native.network import build
 from neurokit.codegen.templates.network_numpy import poisson_counts, run_numpy
 from neurokit.codegen.templates.network_run import run_c
-from neurokit.errors import ModelError
 from neurokit.models.benchmark_networks import cuba, song_stdp
 from neurokit.models.network import Network, PoissonPopulation, Population, SpikeSource
 from neurokit.models.point import LIF
 from neurokit.models.synapses import (Delta, ExpConductance, ExpCurrent, FixedInDegree, PoissonInput,
-                                      Probability, Projection, STDP, TripletSTDP, TsodyksMarkram)
+                                      Probability, Projection, STDP)
 from neurokit.protocols import Protocol, step_protocol
 from neurokit.rng import u01
 
@@ -145,20 +144,6 @@ def test_stdp_c_loop_gives_the_numpy_reference_weights():
     assert float(ds.weight.max()) <= 300.0 + 1e-9 and float(ds.weight.min()) >= 0.0
 
 
-def test_unsupported_plasticity_is_refused_with_the_projection_named():
-    proto = Protocol([[]], duration=0.01, dt=DT)
-    pre = SpikeSource("pre", 1, [0], [0.001])
-    post = Population("post", LIF, 1, receptors={"e": ExpCurrent(5.0)})
-    net = Network([pre, post], [Projection("tri", "pre", "post", "e", Probability(1.0), 10.0,
-                                           plasticity=TripletSTDP(w_max=20.0))])
-    with pytest.raises(ModelError, match="'tri'.*TripletSTDP.*brian2"):
-        NativeSimulator("c").simulate(net, None, proto)
-    net = Network([pre, post], [Projection("tm", "pre", "post", "e", Probability(1.0), 10.0,
-                                           short_term=TsodyksMarkram())])
-    with pytest.raises(ModelError, match="'tm'.*TsodyksMarkram"):
-        NativeSimulator("c").simulate(net, None, proto)
-
-
 def test_song_stdp_runs_natively():
     ds = NativeSimulator("c").simulate(song_stdp(), None, Protocol([[]], duration=0.5, dt=DT, seed=3))
     w, w0 = ds.weight.values, ds.weight_initial.values
@@ -190,3 +175,11 @@ def test_cuba_neuron_loop_is_vectorised_without_exp_or_division(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert any(f"cuba.c:{pragma + k}:" in ln and "loop vectorized" in ln
                for ln in out.stderr.splitlines() for k in (1, 2)), out.stderr[-3000:]
+
+
+def test_float32_networks_run_through_the_simulator():
+    proto = Protocol([[]], duration=0.3, dt=DT, seed=2)
+    n64 = NativeSimulator("c").simulate(cuba(1000), None, proto).sizes["spike"]
+    ds = NativeSimulator("c", dtype="float32").simulate(cuba(1000), None, proto)
+    n32 = ds.sizes["spike"]
+    assert ds.attrs["dtype"] == "float32" and n64 > 500 and abs(n32 - n64) < 0.1 * n64

@@ -19,7 +19,7 @@ from neurokit.backends.brian2.point import integration_method, split_equations
 from neurokit.backends.brian2.session import equation_unit, monitor_plan, settle_and_steps, shown_unit
 from neurokit.errors import ModelError, ProtocolError
 from neurokit.models.network import Network, PoissonPopulation, Population, SpikeSource
-from neurokit.models.synapses import STDP, Delta, ExpConductance, ExpCurrent, TripletSTDP
+from neurokit.models.synapses import STDP, Delta, TripletSTDP
 from neurokit.params import ParameterSpace
 from neurokit.units import brian2_module, conversion_factor, quantity
 
@@ -93,15 +93,9 @@ class NetworkObjects:
         terms, extra = [], []
         v = model.voltage
         for rec_name, rec in pop.receptors.items():
-            if isinstance(rec, ExpCurrent):
-                extra += [f"dI_{rec_name}/dt = -I_{rec_name}/tau_{rec_name} : amp",
-                          f"tau_{rec_name} : second (shared, constant)"]
-                terms.append(f"I_{rec_name}")
-            elif isinstance(rec, ExpConductance):
-                extra += [f"dg_{rec_name}/dt = -g_{rec_name}/tau_{rec_name} : siemens",
-                          f"tau_{rec_name} : second (shared, constant)",
-                          f"E_{rec_name} : volt (shared, constant)"]
-                terms.append(f"g_{rec_name}*(E_{rec_name} - {v})")
+            lines_r, term = rec.equations(rec_name, v)  # the native backend adds the same
+            extra += lines_r
+            terms += [term] if term else []
         if pop.stimulated:
             terms.append("nk_stim(t)")
         for inp in inputs:
@@ -110,7 +104,7 @@ class NetworkObjects:
                       f"w_{inp.name} : {w_unit} (shared, constant)"]
         eqs = "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
                         + [f"{p} : {u} (shared, constant)" for p, u in units.items()] + extra)
-        nonlinear = any(isinstance(r, ExpConductance) for r in pop.receptors.values())
+        nonlinear = any(r.kind == "conductance" for r in pop.receptors.values())
         ns = {"nk_stim": self.stim} if pop.stimulated else {}
         try:
             group = b2.NeuronGroup(pop.size, eqs, threshold=model.threshold, reset=model.reset,
@@ -125,7 +119,7 @@ class NetworkObjects:
         for rec_name, rec in pop.receptors.items():
             if not isinstance(rec, Delta):
                 self.views[f"{pop.name}.tau_{rec_name}"] = (group, f"tau_{rec_name}", "ms")
-            if isinstance(rec, ExpConductance):
+            if rec.kind == "conductance":
                 self.views[f"{pop.name}.E_{rec_name}"] = (group, f"E_{rec_name}", "mV")
         for inp in inputs:
             rec = pop.receptors[inp.receptor]

@@ -17,9 +17,11 @@ sample); Poisson drives and the models' own noise from the counter-based generat
 The dataset has the Brian2 backend's layout (:func:`neurokit.backends.brian2.network.assemble`):
 ragged spikes with ``spike_population``/``spike_cell``/``spike_sample``/``spike_sweep``,
 ``rate`` (sample, sweep, population, time) in Hz, recorded states (sample, sweep, cell, time).
-Pair-based STDP (:class:`~neurokit.models.synapses.STDP`) runs here as Brian2 runs it
-(:mod:`neurokit.codegen.templates.network_plastic`); not supported here (yet): triplet STDP
-and Tsodyks-Markram synapses (use ``brian2``).
+Every synapse kind of :mod:`neurokit.models.synapses` runs here as the brian2 backend writes
+it: exponential and alpha receptors (current or conductance) and delta synapses, pair-based
+(:mod:`~neurokit.codegen.templates.network_plastic`) and triplet
+(:mod:`~neurokit.codegen.templates.network_triplet`) STDP, and Tsodyks-Markram short-term
+plasticity (:mod:`~neurokit.codegen.templates.network_stp`), alone or combined.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from neurokit.codegen.templates.network import NetArrays, NetSpec, PopSpec, RecS
 from neurokit.codegen.templates.network_plastic import post_index
 from neurokit.errors import ModelError, ProtocolError
 from neurokit.models.network import Network, PoissonPopulation, Population
-from neurokit.models.synapses import STDP, Delta, ExpConductance, ExpCurrent
+from neurokit.models.synapses import STDP, Delta, TripletSTDP, TsodyksMarkram
 from neurokit.params import batch_columns, sample_rng, sample_seeds
 from neurokit.rng import neuron_keys
 from neurokit.units import conversion_factor, display_unit, parse_unit
@@ -55,32 +57,20 @@ def population_ir(pop: Population):
     lines, units = split_equations(model)
     terms, extra, v = [], [], model.voltage
     for name, rec in pop.receptors.items():
-        if isinstance(rec, ExpCurrent):
-            extra += [f"dI_{name}/dt = -I_{name}/tau_{name} : amp", f"tau_{name} : second (shared, constant)"]
-            terms.append(f"I_{name}")
-        elif isinstance(rec, ExpConductance):
-            extra += [f"dg_{name}/dt = -g_{name}/tau_{name} : siemens", f"tau_{name} : second (shared, constant)",
-                      f"E_{name} : volt (shared, constant)"]
-            terms.append(f"g_{name}*(E_{name} - {v})")
+        lines_r, term = rec.equations(name, v)  # the brian2 backend's builder adds the same
+        extra += lines_r
+        terms += [term] if term else []
     if pop.stimulated:
         terms.append(STIM)
         extra.append(f"{STIM} : amp")
     eqs = "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
                     + [f"{p} : {u} (shared, constant)" for p, u in units.items()] + extra)
-    nonlinear = any(isinstance(r, ExpConductance) for r in pop.receptors.values())
+    nonlinear = any(r.kind == "conductance" for r in pop.receptors.values())
     spec = SimpleNamespace(name=f"{model.name}_{pop.name}", equations=eqs, threshold=model.threshold,
                            reset=model.reset, refractory=model.refractory,
                            method=integration_method(model, pop.method, nonlinear), stimulus=STIM,
                            initial={**model.initial, **dict(pop.initial)})
     return build_ir(spec)
-
-
-def _check_supported(net: Network) -> None:
-    for proj in net.projections:
-        if (proj.plastic and not isinstance(proj.plasticity, STDP)) or proj.short_term is not None:
-            raise ModelError(f"native backend: projection {proj.name!r} uses plasticity "
-                             f"({type(proj.plasticity or proj.short_term).__name__}), which only the "
-                             "brian2 backend simulates so far")
 
 
 def expression_values(text: str, n: int, names: dict, rng: np.random.Generator, where: str) -> np.ndarray:
@@ -134,8 +124,7 @@ def _csr(i, j, delay_steps, n_pre):
 
 def build(net: Network, params, protocol):
     """The template's structure and run-time arrays for ``net`` under ``protocol``; also
-    what the dataset needs. Raises :class:`ModelError` for what the native engine lacks."""
-    _check_supported(net)
+    what the dataset needs."""
     dt = float(protocol.dt)
     n_settle = int(round(protocol.settle / dt))
     n_total = n_settle + protocol.n_steps
@@ -191,7 +180,7 @@ def build(net: Network, params, protocol):
                     cur_row=cur_row, csr=csr, weights=weights, schedule=_schedules(net, dt, n_total),
                     n_total=n_total, n_settle=n_settle, every=protocol.record_every,
                     post_index=[post_index(csr[m][4], syn.tgt_size) for m, syn in enumerate(projections)
-                                if syn.stdp is not None],
+                                if syn.plastic],
                     n_rec=protocol.recorded_time().size, dt=dt)
     return spec, arr, SimpleNamespace(samples=samples, perms=perms, records=records)
 
@@ -206,13 +195,18 @@ def _syn(item, net, pops, pos, src, tgt, rec, w, lam=-1) -> SynSpec:
     gated = isinstance(rec, Delta) and pops[q].gate is not None
     if src is None:
         return SynSpec(-1, 0, 0, q, tgt.start, tgt.size, state, gated, w, lam)
-    rule, stdp = item.plasticity, None
+    rule, tm, stdp, triplet, stp = item.plasticity, item.short_term, None, None, None
+    f = conversion_factor(rec.weight_unit, _SI[rec.weight_unit])
     if isinstance(rule, STDP):
-        f = conversion_factor(rec.weight_unit, _SI[rec.weight_unit])
         stdp = (rule.w_max * f, rule.A_pre * rule.w_max * f, rule.A_post * rule.w_max * f,
                 rule.tau_pre * 1e-3, rule.tau_post * 1e-3)
+    elif isinstance(rule, TripletSTDP):
+        triplet = (rule.w_max * f, rule.A2_plus, rule.A3_plus, rule.A2_minus, rule.A3_minus,
+                   rule.tau_plus * 1e-3, rule.tau_minus * 1e-3, rule.tau_x * 1e-3, rule.tau_y * 1e-3)
+    if isinstance(tm, TsodyksMarkram):
+        stp = (tm.U, tm.tau_d * 1e-3, tm.tau_f * 1e-3)
     return SynSpec(pos[src.population.name], src.start, src.stop, q, tgt.start, tgt.size, state, gated, w,
-                   stdp=stdp)
+                   stdp=stdp, triplet=triplet, stp=stp)
 
 
 def _records(net, protocol, pops, pos, sites) -> list[RecSpec]:
@@ -260,7 +254,7 @@ def _connectivity(net, protocol, cols, samples, n_k, units):
             weights.append(None)
             continue
         names = {"weight": cols[f"{proj.name}.weight"]}
-        if isinstance(proj.plasticity, STDP):  # weight_init may use the rule's w_max
+        if proj.plastic:  # weight_init may use the rule's w_max
             names["w_max"] = proj.plasticity.w_max * conversion_factor(net.weight_unit(proj), units[f"{proj.name}.weight"])
         rows = []
         for s_pos, s in enumerate(samples):
@@ -326,19 +320,23 @@ def _schedules(net, dt, n_total) -> dict:
     return out
 
 
-def simulate_network(net: Network, params, protocol, target: str, threads: int) -> xr.Dataset:
+def simulate_network(net: Network, params, protocol, target: str, threads: int,
+                     dtype: str = "float64") -> xr.Dataset:
     """Simulate ``net`` for every sample of ``params`` and sweep of ``protocol`` on ``target``
-    (``"c"`` or ``"numpy"``) with ``threads`` OpenMP threads over the runs."""
+    (``"c"`` or ``"numpy"``) with ``threads`` OpenMP threads over the runs; ``dtype``: the C
+    loop's neuron states (:func:`~neurokit.codegen.templates.network_run.run_c`)."""
     spec, arr, info = build(net, params, protocol)
     if target == "c":
         from neurokit.codegen.templates.network_run import run_c
 
-        rec, spikes, final = run_c(spec, arr, threads)
+        rec, spikes, final = run_c(spec, arr, threads, dtype)
     else:
         from neurokit.codegen.templates.network_numpy import run_numpy
 
         rec, spikes, final = run_numpy(spec, arr)
-    return dataset(net, protocol, spec, arr, info, rec, spikes, target, final)
+    ds = dataset(net, protocol, spec, arr, info, rec, spikes, target, final)
+    ds.attrs["dtype"] = dtype if target == "c" else "float64"
+    return ds
 
 
 def dataset(net, protocol, spec, arr, info, rec, spikes, target, final=None) -> xr.Dataset:

@@ -37,9 +37,10 @@ class NativeSimulator(PointSimulator):
         else:
             from neurokit.backends.native.rate_network import simulate_network as run
         target = self.resolved_target()
+        extra = {"dtype": self.dtype} if isinstance(model, Network) else {}  # float32: spiking networks
         if target == "c":
             try:
-                return run(model, params, protocol, "c", self._threads())
+                return run(model, params, protocol, "c", self._threads(), **extra)
             except CompilerError as exc:
                 if self.target != "auto":
                     raise

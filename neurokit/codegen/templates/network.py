@@ -7,15 +7,15 @@ step follows Brian2's schedule, so that both engines mean the same network:
 
 1. record the states of the recorded cells (``start`` slot, before the update);
 2. every neuron population takes one IR step (``groups``), spiking cells are listed
-   (``thresholds``); Poisson populations fire with probability ``rate*dt``, spike sources
-   at their scheduled steps;
+   (``thresholds``; :mod:`.network_neurons`); Poisson populations fire with probability
+   ``rate*dt``, spike sources at their scheduled steps;
 3. ``synapses``: each projection pushes the spikes of its source site into a ring buffer of
    pending events, one slot per delay step (``D = max delay + 1`` slots, each a growable
    list of synapse groups: the synapses of one presynaptic cell with one delay, contiguous
    in CSR order), then delivers the slot of this step (``target += weight``; delta synapses
    onto the membrane potential are gated by ``not_refractory``, which is 0 for the cells
-   that just fired), with STDP's ``on_pre``, then STDP's ``on_post`` (:mod:`.network_plastic`);
-   Poisson inputs add ``poisson(lambda)*weight`` per target cell;
+   that just fired), with short-term plasticity and STDP's ``on_pre``, then STDP's ``on_post``
+   (:mod:`.network_delivery`); Poisson inputs add ``poisson(lambda)*weight`` per target cell;
 4. ``resets``: the IR's spike statements for the cells that fired.
 
 Structure (sizes, sites, which state each synapse type targets, recorded cells) is baked
@@ -36,7 +36,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurokit.codegen.ir import ModelIR
-from neurokit.codegen.templates.network_plastic import alloc_lines, free_lines, post_block, pre_lines
+from neurokit.codegen.templates.network_delivery import (alloc_lines, free_lines, input_block, post_blocks,
+                                                        projection_block)
+from neurokit.codegen.templates.network_neurons import invariant_block, neuron_block, reset_block
+from neurokit.errors import BackendError
 
 #: Added to the point kernels' flags (:func:`neurokit.codegen.build.kernel_cflags`: full
 #: fast math, so that glibc's vector exp/log vectorise the neuron loops): no contraction, since
@@ -100,7 +103,9 @@ class SynSpec:
     (``tgt_size`` cells for inputs); ``gated``: delta synapse onto a refractory model. ``w``:
     offset of the scalar weight in the parameter row, or -1 for per-synapse weights; ``lam``:
     offset of an input's ``n*rate*dt``; ``stdp``: ``(w_max, dApre, dApost, tau_pre, tau_post)``
-    (SI) of a pair-based STDP projection (per-synapse weights), see :mod:`.network_plastic`."""
+    (SI) of a pair-based STDP projection (per-synapse weights), see :mod:`.network_plastic`;
+    ``triplet``: triplet STDP's constants (:mod:`.network_triplet`); ``stp``: Tsodyks-Markram
+    ``(U, tau_d, tau_f)`` (:mod:`.network_stp`)."""
 
     src: int
     src_start: int
@@ -113,6 +118,13 @@ class SynSpec:
     w: int
     lam: int = -1
     stdp: tuple[float, ...] | None = None
+    triplet: tuple[float, ...] | None = None
+    stp: tuple[float, ...] | None = None
+
+    @property
+    def plastic(self) -> bool:
+        """Whether runs change the weights (pair or triplet STDP, with an ``on_post``)."""
+        return self.stdp is not None or self.triplet is not None
 
 
 @dataclass(frozen=True)
@@ -157,8 +169,8 @@ class NetArrays:
     (runs,) (-1: none); per projection ``csr[m]`` = (gptr, gstart, gend, gdelay, post) int64
     (groups: the synapses of one presynaptic cell with one delay in steps) and
     ``weights[m]`` (runs, nnz) or None; per spike source ``schedule[q]`` = (sptr (n_total+1,),
-    cells); per STDP projection (in projection order) ``post_index`` = (optr, oidx) int64 (see
-    :func:`.network_plastic.post_index`)."""
+    cells); per STDP projection, pair or triplet (in projection order) ``post_index`` =
+    (optr, oidx) int64 (see :func:`.network_plastic.post_index`)."""
 
     P: np.ndarray
     init: np.ndarray
@@ -177,134 +189,16 @@ class NetArrays:
 
 
 # --------------------------------------------------------------------------- C source
-def _neuron_block(q: int, pop: PopSpec) -> list[str]:
-    from neurokit.codegen.targets.c_printer import step_body, used_draws
-
-    ir, N = pop.ir, pop.size
-    ind = " " * 16
-    L = [f"            {{ /* population {q}: groups and thresholds */"]
-    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
-    L += [f"{ind}const double k_{a.target} = KV{q}[{k}]; (void)k_{a.target};" for k, a in enumerate(ir.invariants)]
-    if ir.stimulus:
-        cur = "(nk_cur && rel >= 0) ? nk_cur[s] : 0.0" if pop.stim else "0.0"
-        L.append(f"{ind}const double I_stim = {cur};")
-    L += [f"{ind}double *restrict a_{st} = X{q} + {k * N};" for k, st in enumerate(ir.state_names)]
-    L += [f"{ind}double *restrict nk_g = G{q};",
-          f"{ind}const uint64_t nk_kq = nk_stream(nk_K, {2048 + q}ULL); (void)nk_kq;",
-          f"{ind}#pragma omp simd", f"{ind}for (int64_t j = 0; j < {N}; j++) {{"]
-    ind2 = ind + "    "
-    L += [f"{ind2}const double s_{st} = a_{st}[j];" for st in ir.state_names]
-    nr = max(ir.n_rand_step, 1)
-    exprs = [a.expr for a in ir.step]
-    for kind, fn, pre in (("_rand_", "nk_uniform", "r_u"), ("_randn_", "nk_normal", "r_n")):
-        for k, _ in used_draws(exprs, kind):
-            L.append(f"{ind2}const double {pre}{k} = {fn}(nk_kq, ((uint64_t)s * {N}ULL + (uint64_t)j) * {nr}ULL + {k}ULL);")
-    L += step_body(ir, ind2)
-    L += [f"{ind2}a_{o.state}[j] = k_{o.value};" for o in ir.outputs]
-    cond = f"((k_{ir.threshold}) != 0 ? 1.0 : 0.0)" if ir.threshold else "0.0"
-    # Spiking cells are rare: test blocks of 16 flags with one vector sum (flags are 0 or 1)
-    # and look at single cells only in blocks that hold a spike.
-    L += [f"{ind2}nk_g[j] = {cond};", f"{ind}}}",
-          f"{ind}int64_t nk_nf = 0;",
-          f"{ind}for (int64_t j0 = 0; j0 < {N}; j0 += 16) {{",
-          f"{ind}    const int64_t je = j0 + 16 < {N} ? j0 + 16 : {N};",
-          f"{ind}    double nk_any = 0.0;",
-          f"{ind}    for (int64_t j = j0; j < je; j++) nk_any += nk_g[j];",
-          f"{ind}    if (nk_any != 0.0) for (int64_t j = j0; j < je; j++) if (nk_g[j] != 0.0) F{q}[nk_nf++] = (int32_t)j;",
-          f"{ind}}}",
-          f"{ind}NF{q} = nk_nf;", "            }"]
-    return L
-
-
-def _invariant_block(q: int, pop: PopSpec) -> list[str]:
-    """Per-run constants of population ``q`` (propagators such as ``exp(-dt/tau)``: functions
-    of parameters and ``dt`` only), computed once before the time loop into ``KV{q}``."""
-    from neurokit.codegen.targets.c_printer import invariant_lines
-
-    ir, ind = pop.ir, " " * 12
-    L = [f"        double KV{q}[{max(len(ir.invariants), 1)}] = {{0}};", f"        {{ /* population {q}: invariants */"]
-    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
-    L += invariant_lines(ir, ind) + [f"{ind}KV{q}[{k}] = k_{a.target};" for k, a in enumerate(ir.invariants)]
-    return L + ["        }"]
-
-
-def _reset_block(q: int, pop: PopSpec) -> list[str]:
-    from neurokit.codegen.targets.c_printer import reset_lines
-
-    ir, N = pop.ir, pop.size
-    if not ir.threshold or not ir.on_spike:
-        return []
-    ind = " " * 16
-    L = [f"            if (NF{q}) {{ /* population {q}: resets */"]
-    L += [f"{ind}const double p_{p} = nk_P[{pop.par + k}]; (void)p_{p};" for k, p in enumerate(ir.parameter_names)]
-    L += [f"{ind}double *restrict a_{st} = X{q} + {k * N};" for k, st in enumerate(ir.state_names)]
-    L += [f"{ind}const uint64_t nk_kr = nk_stream(nk_K, {3072 + q}ULL); (void)nk_kr;",
-          f"{ind}for (int64_t f = 0; f < NF{q}; f++) {{", f"{ind}    const int64_t j = F{q}[f];"]
-    L += reset_lines(ir, ind + "    ", state="a_{}[j]", param="p_{}", key="nk_mix(nk_kr + (uint64_t)j)")
-    L += [f"{ind}}}", "            }"]
-    return L
-
-
-def _projection_block(m: int, syn: SynSpec, spec: NetSpec) -> list[str]:
-    tgt = spec.pops[syn.tgt]
-    ind = " " * 16
-    L = [f"            {{ /* projection {m} */",
-          f"{ind}const int64_t *gptr = nk_ia[{5 * m}], *gst = nk_ia[{5 * m + 1}], *gen = nk_ia[{5 * m + 2}];",
-          f"{ind}const int64_t *gdl = nk_ia[{5 * m + 3}], *post = nk_ia[{5 * m + 4}];",
-          f"{ind}for (int64_t f = 0; f < NF{syn.src}; f++) {{",
-          f"{ind}    const int64_t i = F{syn.src}[f] - {syn.src_start};",
-          f"{ind}    if (i < 0 || i >= {syn.src_stop - syn.src_start}) continue;",
-          f"{ind}    for (int64_t g = gptr[i]; g < gptr[i + 1]; g++) {{",
-          f"{ind}        const int64_t sl = (s + gdl[g]) % D{m};",
-          f"{ind}        NK_PUSH(R{m}[sl], RL{m}[sl], RC{m}[sl], g);",
-          f"{ind}    }}", f"{ind}}}",
-          f"{ind}const int64_t sl = s % D{m};",
-          f"{ind}double *restrict tg = X{syn.tgt} + {syn.state * tgt.size + syn.tgt_start};"]
-    gate = ""
-    if syn.gated:
-        L += [f"{ind}const double *nk_nr = X{syn.tgt} + {tgt.gate * tgt.size + syn.tgt_start};",
-              f"{ind}const double *nk_fl = G{syn.tgt} + {syn.tgt_start};"]
-        gate = " * nk_nr[post[k]] * (1.0 - nk_fl[post[k]])"
-    w = f"nk_P[{syn.w}]" if syn.w >= 0 else "nk_w[k]"
-    if syn.w < 0:
-        L.append(f"{ind}double *restrict nk_w = nk_wa[{m}] + run * nk_nnz[{m}];")
-    L += [f"{ind}for (int64_t e = 0; e < RL{m}[sl]; e++) {{",
-          f"{ind}    const int64_t g = R{m}[sl][e];"]
-    if syn.stdp is None:
-        L.append(f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) tg[post[k]] += {w}{gate};")
-    else:
-        L += [f"{ind}    for (int64_t k = gst[g]; k < gen[g]; k++) {{",
-              f"{ind}        tg[post[k]] += {w}{gate};"]
-        L += pre_lines(m, syn.stdp, ind + "        ")
-        L.append(f"{ind}    }}")
-    L += [f"{ind}}}", f"{ind}RL{m}[sl] = 0;", "            }"]
-    return L
-
-
-def _input_block(m: int, syn: SynSpec, spec: NetSpec) -> list[str]:
-    tgt = spec.pops[syn.tgt]
-    ind = " " * 16
-    L = [f"            {{ /* Poisson input {m} */",
-          f"{ind}const double lam = nk_P[{syn.lam}], w = nk_P[{syn.w}], elam = exp(-lam);",
-          f"{ind}const uint64_t kk = nk_stream(nk_K, {16 + m}ULL);",
-          f"{ind}double *restrict tg = X{syn.tgt} + {syn.state * tgt.size + syn.tgt_start};"]
-    gate = ""
-    if syn.gated:
-        L += [f"{ind}const double *nk_nr = X{syn.tgt} + {tgt.gate * tgt.size + syn.tgt_start};",
-              f"{ind}const double *nk_fl = G{syn.tgt} + {syn.tgt_start};"]
-        gate = " * nk_nr[j] * (1.0 - nk_fl[j])"
-    L += [f"{ind}for (int64_t j = 0; j < {syn.tgt_size}; j++) {{",
-          f"{ind}    const int64_t c = nk_poisson(kk, (uint64_t)s * {syn.tgt_size}ULL + (uint64_t)j, lam, elam);",
-          f"{ind}    if (c) tg[j] += (double)c * w{gate};",
-          f"{ind}}}", "            }"]
-    return L
-
-
-def source(spec: NetSpec) -> str:
-    """C source of ``nk_net`` for the network structure ``spec``."""
+def source(spec: NetSpec, dtype: str = "float64") -> str:
+    """C source of ``nk_net`` for the network structure ``spec``; ``dtype`` ``"float32"``
+    keeps the neuron states (``X<q>``) and their step in float (half the memory traffic of
+    the neuron loop; parameters, weights, recordings and the NumPy twin stay in double)."""
     from neurokit.codegen.targets.c import PRELUDE
     from neurokit.codegen.targets.c_printer import comment_text, names
 
+    if dtype not in ("float64", "float32"):
+        raise BackendError(f"native network: dtype {dtype!r} is not supported; use 'float64' or 'float32'")
+    T = "double" if dtype == "float64" else "float"
     for pop in spec.pops:
         if pop.ir is not None:
             names(pop.ir)  # validates every name printed below
@@ -327,11 +221,12 @@ def source(spec: NetSpec) -> str:
         L.append(f"        int32_t *F{q} = (int32_t *)malloc(sizeof(int32_t) * {pop.size}); int64_t NF{q} = 0;")
         L.append(f"        if (!F{q}) nk_oom = 1;")
         if pop.kind == "neuron":
-            n = len(pop.ir.state_names) * pop.size
-            L += [f"        double *X{q} = (double *)malloc(sizeof(double) * {n});",
+            n, start = len(pop.ir.state_names) * pop.size, f"init + run * {spec.n_init} + {pop.init}"
+            L += [f"        {T} *X{q} = ({T} *)malloc(sizeof({T}) * {n});",
                   f"        double *G{q} = (double *)calloc({pop.size}, sizeof(double));",
                   f"        if (!X{q} || !G{q}) nk_oom = 1;",
-                  f"        else memcpy(X{q}, init + run * {spec.n_init} + {pop.init}, sizeof(double) * {n});"]
+                  f"        else memcpy(X{q}, {start}, sizeof(double) * {n});" if T == "double" else
+                  f"        else for (int64_t i = 0; i < {n}; i++) X{q}[i] = (float)({start})[i];"]
     for m, syn in enumerate(spec.projections):
         L += [f"        int64_t D{m} = 1;",
               f"        {{ const int64_t *gptr = nk_ia[{5 * m}], *gdl = nk_ia[{5 * m + 3}];",
@@ -340,11 +235,10 @@ def source(spec: NetSpec) -> str:
               f"        int32_t **R{m} = (int32_t **)calloc(D{m}, sizeof(int32_t *));",
               f"        int64_t *RL{m} = (int64_t *)calloc(D{m}, sizeof(int64_t)), *RC{m} = (int64_t *)calloc(D{m}, sizeof(int64_t));",
               f"        if (!R{m} || !RL{m} || !RC{m}) nk_oom = 1;"]
-        if syn.stdp is not None:
-            L += alloc_lines(m)
+        L += alloc_lines(m, syn)
     for q, pop in enumerate(spec.pops):
         if pop.kind == "neuron":
-            L += _invariant_block(q, pop)
+            L += invariant_block(q, pop)
     L += ["        for (int64_t s = 0; s < n_total && !nk_oom; s++) {",
           "            const int64_t rel = s - n_settle;",
           "            const double t = (double)rel * dt; (void)t;",
@@ -359,7 +253,7 @@ def source(spec: NetSpec) -> str:
     L.append("            }")
     for q, pop in enumerate(spec.pops):
         if pop.kind == "neuron":
-            L += _neuron_block(q, pop)
+            L += neuron_block(q, pop, spec, T)
         elif pop.kind == "poisson":
             L += [f"            {{ const double pr = nk_P[{pop.par}]; const uint64_t kq = nk_stream(nk_K, {1024 + q}ULL);",
                   "              int64_t nf = 0;",
@@ -379,20 +273,18 @@ def source(spec: NetSpec) -> str:
                   f"                    NK_PUSH(nk_sp, nk_ns, nk_sc, {offsets[q]} + F{q}[f]);", "                }"]
     L.append("            }")
     for m, syn in enumerate(spec.projections):
-        L += _projection_block(m, syn, spec)
-    base = 5 * len(spec.projections) + 2 * len(spec.pops)  # then (optr, oidx) per STDP projection
-    for n, m in enumerate([m for m, p in enumerate(spec.projections) if p.stdp is not None]):
-        L += post_block(m, spec.projections[m], base + 2 * n)
+        L += projection_block(m, syn, spec)
+    L += post_blocks(spec, 5 * len(spec.projections) + 2 * len(spec.pops))  # (optr, oidx) per STDP projection
     for m, syn in enumerate(spec.inputs):
-        L += _input_block(m, syn, spec)
+        L += input_block(m, syn, spec)
     for q, pop in enumerate(spec.pops):
         if pop.kind == "neuron":
-            L += _reset_block(q, pop)
+            L += reset_block(q, pop, T)
     L += ["        }", "        spk[run] = nk_sp; spk_n[run] = nk_ns / 2;", "        if (nk_oom) nk_failed = 1;"]
     for q, pop in enumerate(spec.pops):
         L.append(f"        free(F{q});" + (f" free(X{q}); free(G{q});" if pop.kind == "neuron" else ""))
     for m, syn in enumerate(spec.projections):
         L += [f"        if (R{m}) for (int64_t e = 0; e < D{m}; e++) free(R{m}[e]);",
-              f"        free(R{m}); free(RL{m}); free(RC{m});"] + (free_lines(m) if syn.stdp else [])
+              f"        free(R{m}); free(RL{m}); free(RC{m});"] + free_lines(m, syn)
     L += ["    }", "    return nk_failed;", "}", ""]
     return "\n".join(L)

@@ -13,6 +13,8 @@ import numpy as np
 
 from neurokit.codegen.templates.network import POISSON_NORMAL_ABOVE, NetArrays, NetSpec
 from neurokit.codegen.templates.network_plastic import Traces
+from neurokit.codegen.templates.network_stp import ShortTerm
+from neurokit.codegen.templates.network_triplet import TripletTraces
 from neurokit.rng import RESET_STREAM, mix64, normal, stream_key, u01
 
 
@@ -44,8 +46,8 @@ def run_numpy(spec: NetSpec, arr: NetArrays) -> tuple[np.ndarray, list[np.ndarra
     R = arr.P.shape[0]
     rec = np.zeros((R, spec.rec_length, max(arr.n_rec, 1)))
     spikes = []
-    final = {m: np.array(arr.weights[m], dtype=float) for m, syn in enumerate(spec.projections)
-             if syn.stdp is not None}
+    final = {m: np.array(arr.weights[m], dtype=float)
+             for m, syn in enumerate(spec.projections) if syn.plastic}
     for run in range(R):
         spikes.append(_one_run(spec, arr, kernels, run, rec[run], final))
     return rec[:, :, :arr.n_rec], spikes, final
@@ -69,8 +71,11 @@ def _one_run(spec, arr, kernels, run, rec, final):
         gptr, _, _, gdl, _ = arr.csr[m]
         D = int(gdl[:gptr[-1]].max()) + 1 if gptr[-1] else 1
         rings.append([[] for _ in range(D)])
-    plastic = {m: (final[m][run], Traces(final[m].shape[1], syn.stdp)) for m, syn in enumerate(spec.projections)
-               if syn.stdp is not None}
+    plastic = {m: (final[m][run], Traces(final[m].shape[1], syn.stdp) if syn.stdp is not None
+                   else TripletTraces(final[m].shape[1], syn.triplet))
+               for m, syn in enumerate(spec.projections) if syn.plastic}
+    short = {m: ShortTerm(arr.csr[m][4].size, syn.stp) for m, syn in enumerate(spec.projections)
+             if syn.stp is not None}
     out = []
     for s in range(arr.n_total):
         rel = s - arr.n_settle
@@ -94,7 +99,7 @@ def _one_run(spec, arr, kernels, run, rec, final):
                 if pop.kind == "neuron" and fired[q].size:
                     out.append(np.stack([np.full(fired[q].size, rel), offsets[q] + fired[q]], axis=1))
         for m, syn in enumerate(spec.projections):
-            _deliver(m, syn, spec, arr, rings[m], fired, X, G, P, run, s, plastic.get(m))
+            _deliver(m, syn, spec, arr, rings[m], fired, X, G, P, run, s, plastic.get(m), short.get(m))
         for p_pos, (m, (w, traces)) in enumerate(plastic.items()):
             optr, oidx = arr.post_index[p_pos]
             syn = spec.projections[m]
@@ -137,7 +142,7 @@ def _neuron_step(q, pop, kernel, x, g, params, inv, K, s, t, rel, cur, dt):
     return np.flatnonzero(g)
 
 
-def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s, plastic=None):
+def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s, plastic=None, short=None):
     gptr, gst, gen, gdl, post = arr.csr[m]
     D = len(ring)
     pre = fired[syn.src] - syn.src_start
@@ -153,6 +158,8 @@ def _deliver(m, syn, spec, arr, ring, fired, X, G, P, run, s, plastic=None):
     tgt = spec.pops[syn.tgt]
     j = post[ks] + syn.tgt_start
     w = np.full(ks.size, P[syn.w]) if syn.w >= 0 else (plastic[0] if plastic else arr.weights[m][run])[ks]
+    if short is not None:  # Tsodyks-Markram release before the target update, as on_pre
+        w = w * short.release(ks, s, arr.dt)
     if syn.gated:
         w = w * X[syn.tgt][tgt.gate, j] * (1.0 - G[syn.tgt][j])
     np.add.at(X[syn.tgt][syn.state], j, w)

@@ -30,14 +30,17 @@ def cflags() -> tuple[str, ...]:
     return kernel_cflags() + EXTRA_CFLAGS
 
 
-def compile_network(spec: NetSpec):
-    """Build (or fetch from the cache) the library of ``spec``; returns it."""
+def compile_network(spec: NetSpec, dtype: str = "float64"):
+    """Build (or fetch from the cache) the library of ``spec`` with neuron states in ``dtype``
+    (:func:`.network.source`); returns it."""
     safe = "".join(ch if ch.isalnum() else "_" for ch in spec.name)[:32] or "net"
-    return _library(source(spec), f"net_{safe}")
+    return _library(source(spec, dtype), f"net_{safe}" + ("_f32" if dtype == "float32" else ""))
 
 
-def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list[np.ndarray], dict]:
-    """Run every (sample, sweep) of ``arr`` in compiled C.
+def run_c(spec: NetSpec, arr: NetArrays, threads: int,
+          dtype: str = "float64") -> tuple[np.ndarray, list[np.ndarray], dict]:
+    """Run every (sample, sweep) of ``arr`` in compiled C, neuron states in ``dtype``
+    (``"float32"``: faster, no longer the NumPy twin's spikes; statistics only).
 
     Returns
     -------
@@ -47,9 +50,9 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
         Per run: (step after settling, global cell id) of every spike, in time order.
     weights : dict
         Projection index -> final per-synapse weights (runs, nnz), CSR order, of the STDP
-        projections (their start weights in ``arr.weights`` are left as they were).
+        (pair or triplet) projections (their start weights in ``arr.weights`` are left as they were).
     """
-    lib = compile_network(spec)
+    lib = compile_network(spec, dtype)
     R = arr.P.shape[0]
     c = np.ascontiguousarray
     P, init = c(arr.P, np.float64), c(arr.init, np.float64)
@@ -62,7 +65,7 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
     ia = (ctypes.c_void_p * max(len(ints), 1))(*[a.ctypes.data for a in ints])
     nnz = np.array([tup[4].size for tup in arr.csr] or [0], dtype=np.int64)
     # Plastic weights change in place: copies, so that ``arr`` keeps the start weights.
-    ws = [None if w is None else np.array(w, dtype=np.float64, order="C", copy=syn.stdp is not None)
+    ws = [None if w is None else np.array(w, dtype=np.float64, order="C", copy=syn.plastic)
           for w, syn in zip(arr.weights, spec.projections)]
     wa = (ctypes.c_void_p * max(len(ws), 1))(*[w.ctypes.data if w is not None else None for w in ws])
     rec = np.zeros((R, max(spec.rec_length, 1), max(arr.n_rec, 1)))
@@ -86,5 +89,5 @@ def run_c(spec: NetSpec, arr: NetArrays, threads: int) -> tuple[np.ndarray, list
             spikes.append(np.empty((0, 2), np.int32))
     if rc != 0:
         raise BackendError(f"native network {spec.name!r}: out of memory for spike or delay buffers")
-    final = {m: ws[m] for m, syn in enumerate(spec.projections) if syn.stdp is not None}
+    final = {m: ws[m] for m, syn in enumerate(spec.projections) if syn.plastic}
     return rec[:, :spec.rec_length, :arr.n_rec], spikes, final
