@@ -32,10 +32,12 @@ LOG_EVERY_S = 5.0  # seconds between progress lines when stderr is not a termina
 @click.option("--output", type=click.Path(file_okay=False), default=None,
               help="Results folder (default: fits/results/NAME-seedS beside the fit file).")
 @click.option("--force", is_flag=True, help="Overwrite the results folder of an earlier run.")
+@click.option("--checkpoint-every", type=float, default=10.0, show_default=True, metavar="SECONDS",
+              help="Write the checkpoint at most this often (0: after every generation); always at the end.")
 @click.option("--no-figure", is_flag=True, help="Skip the PNG report.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def command(fit_file, budget, seed, backend, workers, executor, scheduler, resume, trust, output, force,
-            no_figure, quiet):
+            checkpoint_every, no_figure, quiet):
     """Fit the model of FIT_FILE (TOML) to its recording; results under fits/results/NAME-seedS/."""
     from neurokit.fitting import Fitter, load_fit_config, write_report
     from neurokit.fitting.summary import summary_markdown
@@ -49,8 +51,9 @@ def command(fit_file, budget, seed, backend, workers, executor, scheduler, resum
         kind = executor or "dask"
         local = {"workers": workers} if workers and kind in ("dask", "processes") else {}
         pool = make_executor(kind, **({"address": scheduler} if scheduler else local))
+    # Every generation would rewrite the whole history (MBs at the default budget) ~100 times.
     fitter = Fitter(cfg, workers=workers or cfg.workers, output_dir=output, progress=progress,
-                    executor=pool)
+                    executor=pool, checkpoint_every_s=checkpoint_every)
     _check_free(fitter.results_dir, resume, force)
     try:
         try:
