@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from neurokit.backends.native.point import PointSimulator
 from neurokit.protocols import Protocol, Step
 
 TARGETS = ("c", "numpy")
+
+
+@pytest.fixture(autouse=True)
+def brian2_numpy_target():
+    """Brian2 itself on its numpy target for the test (restored after), imported by each
+    agreement module that compares against Brian2's runtime mode."""
+    from brian2 import prefs
+
+    saved = prefs.codegen.target
+    prefs.codegen.target = "numpy"
+    yield
+    prefs.codegen.target = saved
 
 
 def native(model, params, duration, dt, record=(), steps=(), target="c"):

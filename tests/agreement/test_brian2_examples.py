@@ -14,21 +14,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from brian2 import (Equations, NeuronGroup, SpikeMonitor, StateMonitor, Network, ms, mV, nA, nS, pA, pF, uA, uF,
-                    ufarad, umetre, cm, msiemens, siemens, mS, second, prefs, linspace, defaultclock)
+                    ufarad, umetre, cm, msiemens, siemens, mS, second, linspace, defaultclock)
+from brian2_examples_helpers import brian2_numpy_target  # noqa: F401 - autouse fixture
 from brian2_examples_helpers import (TARGETS, assert_same_spikes, assert_same_trace, brian2_spikes, native,
                                      native_spikes)
 
 from neurokit.models.point import from_brian2
 
 pytestmark = pytest.mark.filterwarnings("ignore")
-
-
-@pytest.fixture(autouse=True)
-def _brian2_numpy_target():
-    saved = prefs.codegen.target
-    prefs.codegen.target = "numpy"
-    yield
-    prefs.codegen.target = saved
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from brian2 import (BinomialFunction, Function, Network, NeuronGroup, SpikeMonitor, StateMonitor, check_units,
-                    implementation, mV, ms, prefs, second, seed, volt)
+                    implementation, mV, ms, second, seed, volt)
+from brian2_examples_helpers import brian2_numpy_target  # noqa: F401 - autouse fixture
 from brian2_examples_helpers import TARGETS, assert_same_spikes, brian2_spikes, native_spikes
 
 from neurokit.backends.brian2 import Brian2Simulator
@@ -19,14 +20,6 @@ from neurokit.protocols import Protocol
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 DT = 1e-4
-
-
-@pytest.fixture(autouse=True)
-def _brian2_numpy_target():
-    saved = prefs.codegen.target
-    prefs.codegen.target = "numpy"
-    yield
-    prefs.codegen.target = saved
 
 
 @implementation("cpp", """

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
-from brian2 import NeuronGroup, Network, SpikeMonitor, StateMonitor, TimedArray, Mohm, mV, ms, nA, prefs
+from brian2 import NeuronGroup, Network, SpikeMonitor, StateMonitor, TimedArray, Mohm, mV, ms, nA
+from brian2_examples_helpers import brian2_numpy_target  # noqa: F401 - autouse fixture
 from brian2_examples_helpers import (TARGETS, assert_same_spikes, assert_same_trace, brian2_spikes, native,
                                      native_spikes)
 
@@ -22,14 +23,6 @@ from neurokit.protocols import Protocol
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 ALL = (*TARGETS, "brian2")
-
-
-@pytest.fixture(autouse=True)
-def _brian2_numpy_target():
-    saved = prefs.codegen.target
-    prefs.codegen.target = "numpy"
-    yield
-    prefs.codegen.target = saved
 
 
 def _run(model, params, duration, dt, target, record=()):

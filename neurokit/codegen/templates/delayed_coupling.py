@@ -294,9 +294,6 @@ def _library(src: str, name: str):
     return build(src, name=name, flags=CFLAGS)
 
 
-def _c(arr, dtype) -> np.ndarray:
-    return np.ascontiguousarray(arr, dtype=dtype)
-
 
 def run_c(ir: ModelIR, coupled: str, noise_param: str, prob: NodeProblem, threads: int) -> np.ndarray:
     """Run a node network in compiled C. Returns (runs, recorded states, n_rec, N)."""
@@ -305,11 +302,10 @@ def run_c(ir: ModelIR, coupled: str, noise_param: str, prob: NodeProblem, thread
     fn.restype = ctypes.c_int
     N, R = prob.n_nodes, prob.n_runs
     out = np.zeros((R, len(prob.rec_idx), prob.n_rec, N))
-    a = dict(P=_c(prob.P, np.float64), keys=_c(prob.keys, np.uint64), ctr0=_c(prob.ctr0, np.uint64),
-             inp=_c(prob.inp, np.float64), inp_row=_c(prob.inp_row, np.int64),
-             inp_nodes=_c(prob.inp_nodes, np.float64), init=_c(prob.init, np.float64),
-             row_ptr=_c(prob.row_ptr, np.int64), col=_c(prob.col, np.int32), cw=_c(prob.cw, np.float64),
-             delay=_c(prob.delay, np.int32), rec_idx=_c(prob.rec_idx, np.int32))
+    kinds = dict(P=np.float64, keys=np.uint64, ctr0=np.uint64, inp=np.float64, inp_row=np.int64,
+                 inp_nodes=np.float64, init=np.float64, row_ptr=np.int64, col=np.int32, cw=np.float64,
+                 delay=np.int32, rec_idx=np.int32)
+    a = {k: np.ascontiguousarray(getattr(prob, k), dtype) for k, dtype in kinds.items()}
     i64, f64 = ctypes.c_int64, ctypes.c_double
 
     def ptr(name):

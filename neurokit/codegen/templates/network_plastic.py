@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurokit.codegen.templates import c_double as _c
 
-def _c(x: float) -> str:
-    return repr(float(x))
 
 
 def alloc_lines(m: int, ind: str = "        ") -> list[str]:
@@ -46,25 +45,35 @@ def pre_lines(m: int, stdp: tuple, ind: str) -> list[str]:
             f"{ind}  nk_w[k] = nk_clip(nk_w[k] + apost, 0.0, {_c(w_max)}); }}"]
 
 
-def post_block(m: int, syn, base: int) -> list[str]:
-    """``on_post`` of plastic projection ``m`` for the target cells that fired this step;
+def post_walk(m: int, syn, base: int, label: str, body: list[str]) -> list[str]:
+    """The loop over the synapses (``k``) of projection ``m`` onto each target cell that fired
+    this step, around ``body`` (lines indented by :data:`INNER`);
     ``base``: index in ``nk_ia`` of its ``optr`` (``oidx`` follows)."""
-    w_max, _, d_post, tau_pre, tau_post = syn.stdp
     ind = " " * 16
-    return [f"            {{ /* projection {m}: on_post */",
-            f"{ind}const int64_t *optr = nk_ia[{base}], *oidx = nk_ia[{base + 1}];",
-            f"{ind}double *nk_w = nk_wa[{m}] + run * nk_nnz[{m}];",
-            f"{ind}for (int64_t f = 0; f < NF{syn.tgt}; f++) {{",
-            f"{ind}    const int64_t j = F{syn.tgt}[f] - {syn.tgt_start};",
-            f"{ind}    if (j < 0 || j >= {syn.tgt_size}) continue;",
-            f"{ind}    for (int64_t o = optr[j]; o < optr[j + 1]; o++) {{",
-            f"{ind}        const int64_t k = oidx[o];",
-            f"{ind}        const double el = (double)(s - LU{m}[k]) * dt;",
-            f"{ind}        const double apre = AP{m}[k] * exp(-el / {_c(tau_pre)});",
-            f"{ind}        AQ{m}[k] = AQ{m}[k] * exp(-el / {_c(tau_post)}) + {_c(d_post)};",
-            f"{ind}        AP{m}[k] = apre; LU{m}[k] = s;",
-            f"{ind}        nk_w[k] = nk_clip(nk_w[k] + apre, 0.0, {_c(w_max)});",
-            f"{ind}    }}", f"{ind}}}", "            }"]
+    return ([f"            {{ /* projection {m}: {label} */",
+             f"{ind}const int64_t *optr = nk_ia[{base}], *oidx = nk_ia[{base + 1}];",
+             f"{ind}double *nk_w = nk_wa[{m}] + run * nk_nnz[{m}];",
+             f"{ind}for (int64_t f = 0; f < NF{syn.tgt}; f++) {{",
+             f"{ind}    const int64_t j = F{syn.tgt}[f] - {syn.tgt_start};",
+             f"{ind}    if (j < 0 || j >= {syn.tgt_size}) continue;",
+             f"{ind}    for (int64_t o = optr[j]; o < optr[j + 1]; o++) {{",
+             f"{ind}        const int64_t k = oidx[o];"]
+            + body + [f"{ind}    }}", f"{ind}}}", "            }"])
+
+
+#: Indent of the lines inside :func:`post_walk`'s inner loop.
+INNER = " " * 24
+
+
+def post_block(m: int, syn, base: int) -> list[str]:
+    """``on_post`` of plastic projection ``m`` for the target cells that fired this step."""
+    w_max, _, d_post, tau_pre, tau_post = syn.stdp
+    return post_walk(m, syn, base, "on_post", [
+        f"{INNER}const double el = (double)(s - LU{m}[k]) * dt;",
+        f"{INNER}const double apre = AP{m}[k] * exp(-el / {_c(tau_pre)});",
+        f"{INNER}AQ{m}[k] = AQ{m}[k] * exp(-el / {_c(tau_post)}) + {_c(d_post)};",
+        f"{INNER}AP{m}[k] = apre; LU{m}[k] = s;",
+        f"{INNER}nk_w[k] = nk_clip(nk_w[k] + apre, 0.0, {_c(w_max)});"])
 
 
 def post_index(post: np.ndarray, n_post: int) -> tuple[np.ndarray, np.ndarray]:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurokit.codegen.templates import c_double as _c
 
-def _c(x: float) -> str:
-    return repr(float(x))
 
 
 def alloc_lines(m: int, ind: str = "        ") -> list[str]:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurokit.codegen.templates import c_double as _c
+from neurokit.codegen.templates.network_plastic import INNER, post_walk
 
-def _c(x: float) -> str:
-    return repr(float(x))
 
 
 def alloc_lines(m: int, ind: str = "        ") -> list[str]:
@@ -56,24 +56,13 @@ def pre_lines(m: int, tri: tuple, ind: str) -> list[str]:
 
 
 def post_block(m: int, syn, base: int) -> list[str]:
-    """``on_post`` of projection ``m`` for the target cells that fired this step; ``base``:
-    index in ``nk_ia`` of its ``optr`` (``oidx`` follows)."""
+    """``on_post`` of projection ``m`` for the target cells that fired this step."""
     w_max, a2p, a3p = syn.triplet[:3]
-    ind = " " * 16
-    return ([f"            {{ /* projection {m}: triplet on_post */",
-             f"{ind}const int64_t *optr = nk_ia[{base}], *oidx = nk_ia[{base + 1}];",
-             f"{ind}double *nk_w = nk_wa[{m}] + run * nk_nnz[{m}];",
-             f"{ind}for (int64_t f = 0; f < NF{syn.tgt}; f++) {{",
-             f"{ind}    const int64_t j = F{syn.tgt}[f] - {syn.tgt_start};",
-             f"{ind}    if (j < 0 || j >= {syn.tgt_size}) continue;",
-             f"{ind}    for (int64_t o = optr[j]; o < optr[j + 1]; o++) {{",
-             f"{ind}        const int64_t k = oidx[o];"]
-            + _decay(m, syn.triplet, ind + "        ")
-            + [f"{ind}        nk_w[k] = nk_clip(nk_w[k] + {_c(w_max)} * r1 * ({_c(a2p)} + {_c(a3p)} * o2),",
-               f"{ind}                          0.0, {_c(w_max)});",
-               f"{ind}        Q1_{m}[k] = r1; Q2_{m}[k] = r2; Q3_{m}[k] = o1 + 1.0; Q4_{m}[k] = o2 + 1.0;",
-               f"{ind}        QL{m}[k] = s;",
-               f"{ind}    }}", f"{ind}}}", "            }"])
+    return post_walk(m, syn, base, "triplet on_post", _decay(m, syn.triplet, INNER) + [
+        f"{INNER}nk_w[k] = nk_clip(nk_w[k] + {_c(w_max)} * r1 * ({_c(a2p)} + {_c(a3p)} * o2),",
+        f"{INNER}                  0.0, {_c(w_max)});",
+        f"{INNER}Q1_{m}[k] = r1; Q2_{m}[k] = r2; Q3_{m}[k] = o1 + 1.0; Q4_{m}[k] = o2 + 1.0;",
+        f"{INNER}QL{m}[k] = s;"])
 
 
 class TripletTraces:

@@ -24,9 +24,6 @@ def _ptr(arr: np.ndarray, ctype):
     return arr.ctypes.data_as(ctypes.POINTER(ctype))
 
 
-def _c(arr, dtype) -> np.ndarray:
-    return np.ascontiguousarray(arr, dtype=dtype)
-
 
 TRANSFERS_C = {
     "linear": "h",
@@ -247,10 +244,10 @@ def run_net_c(transfer: str, rule: str, prob: NetProblem, threads: int) -> dict:
     fn.restype = ctypes.c_int
     out = _net_outputs(prob)
     i64, f64, u64 = ctypes.c_int64, ctypes.c_double, ctypes.c_uint64
-    a = {k: _c(getattr(prob, k), np.float64) for k in
+    a = {k: np.ascontiguousarray(getattr(prob, k), np.float64) for k in
          ("P", "inp", "inp_nodes", "W", "bias", "Win0", "r0", "src_mean", "src_chol", "patterns")}
-    keys, ctr0 = _c(prob.keys, np.uint64), _c(prob.ctr0, np.uint64)
-    inp_row = _c(prob.inp_row, np.int64)
+    keys, ctr0 = np.ascontiguousarray(prob.keys, np.uint64), np.ascontiguousarray(prob.ctr0, np.uint64)
+    inp_row = np.ascontiguousarray(prob.inp_row, np.int64)
     dptr = ctypes.POINTER(f64)
 
     def optr(v):
