@@ -337,6 +337,11 @@ def _initial_expr(group, conv, model_name, var, text) -> sympy.Basic:
     from brian2.units.fundamentalunits import DimensionMismatchError, have_same_dimensions
 
     try:
+        if float(text) == 0:
+            return sympy.Integer(0)  # a bare zero fits any unit, as in Brian2 (``group.w = 0``)
+    except ValueError:
+        pass
+    try:
         names = set(re.findall(r"[A-Za-z_]\w*", text))
         variables = group.resolve_all(names, run_namespace={})
         dims = parse_expression_dimensions(text, variables)
