@@ -84,8 +84,8 @@ def test_sigkill_then_resume_gives_the_same_best(tmp_path, fit_file):
     # The killed run's backend kills its own process in its 5th simulate call (generation 5):
     # the same point of the fit on any machine; the backend is not part of the specification.
     ckpt = tmp_path / "killed" / "checkpoint.json"
-    proc = _run_cli([str(path), *common, "--backend", "numpy_lif:DiesAtCall", "--output",
-                     str(tmp_path / "killed")], env)
+    proc = _run_cli([str(path), *common, "--backend", "numpy_lif:DiesAtCall", "--checkpoint-every", "0",
+                     "--output", str(tmp_path / "killed")], env)
     proc.communicate(timeout=300)
     assert proc.returncode == -signal.SIGKILL
     state = load_checkpoint(ckpt)
