@@ -5,6 +5,9 @@
    CUDA in float32 and float64, the C target (all cores) on the same sizes.
 2. A batch of 1e4 AdEx parameter sets on the protocol of 171116sh_0018.abf (17 sweeps x 3 s,
    dt 0.1 ms), CUDA vs C.
+3. Spiking network: 1000 runs (parameter sets) of a 100-cell CUBA network (0.2 s, dt 0.1 ms),
+   one GPU thread per run (float64) vs the C loop's OpenMP threads over runs (all cores);
+   spike totals of both (the same runs: equal counts expected).
 
 Prints and writes a Markdown table (neuron-steps/s, ratio GPU/C, spike counts); times are
 medians of ``--repeats`` runs of whole ``simulate`` calls after one warm-up (compile
@@ -89,6 +92,20 @@ def adex_row(repeats):
     return row
 
 
+def net_row(repeats, runs=1000, cells=100):
+    from neurokit.models.benchmark_networks import cuba
+
+    net = cuba(cells)
+    params = {"P.V_th": np.linspace(-52.0, -48.0, runs)}
+    proto = Protocol([[]], duration=0.2, dt=1e-4, record=(), seed=1)
+    c_wall, _, c = timed(NativeSimulator(device="cpu", target="c"), net, params, proto, repeats)
+    g_wall, _, g = timed(NativeSimulator(device="cuda"), net, params, proto, repeats)
+    text = (f"| CUBA {cells} cells x {runs} runs, 0.2 s | C {c_wall:.3f} s | CUDA {g_wall:.3f} s "
+            f"| CUDA / C speed {c_wall / g_wall:.2f}x | spikes C / CUDA {c.sizes['spike']} / {g.sizes['spike']} |")
+    print(text, flush=True)
+    return text
+
+
 def table(rows, device: str) -> str:
     head = ("| case | C (all cores) | CUDA float32 | float32 kernel only | CUDA float64 | float64 kernel only "
             "| float32 / C | float64 / C | spikes C / f64 / f32 |\n|---|---|---|---|---|---|---|---|---|\n")
@@ -105,6 +122,8 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", default=None)
     ap.add_argument("--skip-adex", action="store_true")
+    ap.add_argument("--skip-net", action="store_true")
+    ap.add_argument("--net-runs", type=int, default=1000)
     a = ap.parse_args(argv)
     import cupy
 
@@ -113,6 +132,8 @@ def main(argv=None):
     if not a.skip_adex:
         rows.append(adex_row(a.repeats))
     text = table(rows, device)
+    if not a.skip_net:
+        text += "\nSpiking network (whole simulate calls, median):\n\n" + net_row(a.repeats, a.net_runs) + "\n"
     print(text)
     if a.out:
         Path(a.out).write_text(text)

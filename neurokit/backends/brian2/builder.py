@@ -17,11 +17,34 @@ import numpy as np
 
 from neurokit.backends.brian2.point import integration_method, split_equations
 from neurokit.backends.brian2.session import equation_unit, monitor_plan, settle_and_steps, shown_unit
+from neurokit.codegen.reset_params import reset_targets
 from neurokit.errors import ModelError, ProtocolError
+from neurokit.models.brian2_functions import brian2_namespace as function_namespace
+from neurokit.models.brian2_tables import brian2_namespace
 from neurokit.models.network import Network, PoissonPopulation, Population, SpikeSource
 from neurokit.models.synapses import STDP, Delta, TripletSTDP
 from neurokit.params import ParameterSpace
 from neurokit.units import brian2_module, conversion_factor, quantity
+
+
+def population_equations(pop: Population, stim_term: str) -> str:
+    """The equations of ``pop``'s group on both backends: the model's with its receptors, its
+    input the sum of the synaptic currents (and ``stim_term`` when stimulated), its parameters
+    one value per population (``(shared, constant)``) except those the reset writes (per
+    neuron, as in Brian2: a spike changes that cell's value)."""
+    model = pop.resolved_model
+    lines, units = split_equations(model)
+    terms, extra = [], []
+    for name, rec in pop.receptors.items():
+        lines_r, term = rec.equations(name, model.voltage)
+        extra += lines_r
+        terms += [term] if term else []
+    if pop.stimulated:
+        terms.append(stim_term)
+    written = reset_targets(model.reset)
+    return "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
+                     + [f"{p} : {u}" + ("" if p in written else " (shared, constant)") for p, u in units.items()]
+                     + extra)
 
 
 class NetworkObjects:
@@ -89,23 +112,19 @@ class NetworkObjects:
     def _neuron_group(self, pop: Population, name: str, inputs):
         b2 = brian2_module()
         model = pop.resolved_model
-        lines, units = split_equations(model)
-        terms, extra = [], []
         v = model.voltage
-        for rec_name, rec in pop.receptors.items():
-            lines_r, term = rec.equations(rec_name, v)  # the native backend adds the same
-            extra += lines_r
-            terms += [term] if term else []
-        if pop.stimulated:
-            terms.append("nk_stim(t)")
+        extra = []
         for inp in inputs:
             w_unit = equation_unit(pop.receptors[inp.receptor].weight_unit)
             extra += [f"rate_{inp.name} : hertz (shared, constant)",
                       f"w_{inp.name} : {w_unit} (shared, constant)"]
-        eqs = "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
-                        + [f"{p} : {u} (shared, constant)" for p, u in units.items()] + extra)
+        eqs = "\n".join([population_equations(pop, "nk_stim(t)")] + extra)
         nonlinear = any(r.kind == "conductance" for r in pop.receptors.values())
-        ns = {"nk_stim": self.stim} if pop.stimulated else {}
+        # the model's TimedArray tables (padded over the settle time) and Brian2 functions
+        ns = {**brian2_namespace(model.tables, self.n_settle * self.protocol.dt),
+              **function_namespace(model.functions)}
+        if pop.stimulated:
+            ns["nk_stim"] = self.stim
         try:
             group = b2.NeuronGroup(pop.size, eqs, threshold=model.threshold, reset=model.reset,
                                    refractory=model.refractory if model.refractory else False,
@@ -285,7 +304,8 @@ class NetworkObjects:
             for pop in pops:
                 var = pop.resolved_model.voltage if name == "membrane_potential" else name
                 group = self.groups[pop.name]
-                if var not in group.variables or pop.name + "." + var in self.space.names:
+                fixed = pop.name + "." + var in self.space.names and var not in reset_targets(pop.model.reset)
+                if var not in group.variables or fixed:  # a parameter the reset writes is a state
                     raise ProtocolError(f"cannot record {name!r}: population {pop.name!r} "
                                         "has no such state variable")
                 out[name] = var

@@ -21,7 +21,10 @@ Every synapse kind of :mod:`neurokit.models.synapses` runs here as the brian2 ba
 it: exponential and alpha receptors (current or conductance) and delta synapses, pair-based
 (:mod:`~neurokit.codegen.templates.network_plastic`) and triplet
 (:mod:`~neurokit.codegen.templates.network_triplet`) STDP, and Tsodyks-Markram short-term
-plasticity (:mod:`~neurokit.codegen.templates.network_stp`), alone or combined.
+plasticity (:mod:`~neurokit.codegen.templates.network_stp`), alone or combined. Populations of
+:func:`~neurokit.models.point.from_brian2` models keep their TimedArray tables, Brian2
+functions, resets that write parameters and ``i`` (the cell index within the population), see
+:mod:`~neurokit.backends.native.network_population`.
 """
 
 from __future__ import annotations
@@ -34,8 +37,7 @@ import xarray as xr
 
 from neurokit import schema
 from neurokit.backends.brian2.network import assemble
-from neurokit.backends.brian2.point import integration_method, split_equations
-from neurokit.codegen.frontend import build_ir
+from neurokit.backends.native.network_population import check_constructs, initial_row, population_ir
 from neurokit.codegen.templates.network import NetArrays, NetSpec, PopSpec, RecSpec, SynSpec
 from neurokit.codegen.templates.network_plastic import post_index
 from neurokit.errors import ModelError, ProtocolError
@@ -45,32 +47,8 @@ from neurokit.params import batch_columns, sample_rng, sample_seeds
 from neurokit.rng import neuron_keys
 from neurokit.units import conversion_factor, display_unit, parse_unit
 
-_DEFAULT_STATE = {"lastspike": -1e4, "not_refractory": 1.0}  # Brian2's start values
 _SI = {"pA": "A", "nS": "S", "mV": "V"}
 _RANDOM_CALL = re.compile(r"\b(randn|rand)\s*\(\s*\)")
-STIM = "nk_I_stim"  # the protocol current inside a population's equations
-
-
-def population_ir(pop: Population):
-    """The IR of ``pop``'s model with its receptors, as the Brian2 backend builds the group."""
-    model = pop.resolved_model
-    lines, units = split_equations(model)
-    terms, extra, v = [], [], model.voltage
-    for name, rec in pop.receptors.items():
-        lines_r, term = rec.equations(name, v)  # the brian2 backend's builder adds the same
-        extra += lines_r
-        terms += [term] if term else []
-    if pop.stimulated:
-        terms.append(STIM)
-        extra.append(f"{STIM} : amp")
-    eqs = "\n".join(lines + [f"{model.stimulus} = {' + '.join(terms) or '0*amp'} : amp"]
-                    + [f"{p} : {u} (shared, constant)" for p, u in units.items()] + extra)
-    nonlinear = any(r.kind == "conductance" for r in pop.receptors.values())
-    spec = SimpleNamespace(name=f"{model.name}_{pop.name}", equations=eqs, threshold=model.threshold,
-                           reset=model.reset, refractory=model.refractory,
-                           method=integration_method(model, pop.method, nonlinear), stimulus=STIM,
-                           initial={**model.initial, **dict(pop.initial)})
-    return build_ir(spec)
 
 
 def expression_values(text: str, n: int, names: dict, rng: np.random.Generator, where: str) -> np.ndarray:
@@ -140,6 +118,9 @@ def build(net: Network, params, protocol):
             for pv in ir.parameters:
                 units[f"{pop.name}.{pv.name}"] = pv.unit
                 cols_of.append((f"{pop.name}.{pv.name}", 1.0))
+            # a parameter the reset writes is a per-cell state starting at its column (SI)
+            units.update({f"{pop.name}.{s}": ir.unit_of(s) for s in ir.state_names
+                          if f"{pop.name}.{s}" in space.names})
             pops.append(PopSpec("neuron", pop.size, n_par, n_init, ir, pop.stimulated))
             n_par += len(ir.parameters)
             n_init += len(ir.states) * pop.size
@@ -173,7 +154,7 @@ def build(net: Network, params, protocol):
     P = np.stack([cols[name] * factor for name, factor in cols_of], axis=1) if cols_of \
         else np.zeros((samples.size, 1))
     csr, weights, perms = _connectivity(net, protocol, cols, samples, n_k, units)
-    init = np.stack([_initial(net, spec, cols, protocol.seed, s_pos, int(s)) for s_pos, s in enumerate(samples)])
+    init = np.stack([initial_row(net, spec, cols, protocol.seed, s_pos, int(s)) for s_pos, s in enumerate(samples)])
     keys = neuron_keys(sample_seeds(protocol.seed, samples), n_k)
     cur, cur_row = _currents(net, protocol, samples, n_settle)
     arr = NetArrays(P=np.repeat(P, n_k, axis=0), init=np.repeat(init, n_k, axis=0), keys=keys, cur=cur,
@@ -268,33 +249,6 @@ def _connectivity(net, protocol, cols, samples, n_k, units):
     return csr, weights, perms
 
 
-def _initial(net, spec, cols, seed, s_pos, sample) -> np.ndarray:
-    from neurokit.codegen.targets.numpy import NAMESPACE, _Printer
-
-    rng = sample_rng(seed, sample)
-    out = np.zeros(max(spec.n_init, 1))
-    printer = _Printer()
-    for pop, ps in zip(net.populations, spec.pops):
-        if ps.kind != "neuron":
-            continue
-        ir, N = ps.ir, ps.size
-        x = {s: np.full(N, _DEFAULT_STATE.get(s, 0.0)) for s in ir.state_names}
-        env0 = dict(NAMESPACE)
-        env0.update({pv.name: cols[f"{pop.name}.{pv.name}"][s_pos] for pv in ir.parameters})
-        for a in ir.initial:
-            env = dict(env0)
-            for sym in sorted(a.expr.free_symbols, key=lambda s: s.name):
-                if sym.name.startswith("_randn_"):
-                    env[sym.name] = rng.standard_normal(N)
-                elif sym.name.startswith("_rand_"):
-                    env[sym.name] = rng.random(N)
-            with np.errstate(all="ignore"):
-                value = eval(printer.doprint(a.expr), {"__builtins__": {}}, env)  # noqa: S307 - printed IR
-            x[a.target] = np.broadcast_to(np.asarray(value, dtype=float), (N,)).copy()
-        out[ps.init:ps.init + len(ir.states) * N] = np.concatenate([x[s] for s in ir.state_names])
-    return out[:spec.n_init] if spec.n_init else out
-
-
 def _currents(net, protocol, samples, n_settle):
     n_k = protocol.n_sweeps
     if not any(getattr(p, "stimulated", False) for p in net.populations):
@@ -323,13 +277,19 @@ def _schedules(net, dt, n_total) -> dict:
 def simulate_network(net: Network, params, protocol, target: str, threads: int,
                      dtype: str = "float64") -> xr.Dataset:
     """Simulate ``net`` for every sample of ``params`` and sweep of ``protocol`` on ``target``
-    (``"c"`` or ``"numpy"``) with ``threads`` OpenMP threads over the runs; ``dtype``: the C
+    (``"c"``, ``"cuda"`` or ``"numpy"``) with ``threads`` OpenMP threads over the runs; ``dtype``: the C
     loop's neuron states (:func:`~neurokit.codegen.templates.network_run.run_c`)."""
     spec, arr, info = build(net, params, protocol)
+    check_constructs(net, {p.name: spec.pops[q].ir for q, p in enumerate(net.populations) if spec.pops[q].ir},
+                     target)
     if target == "c":
         from neurokit.codegen.templates.network_run import run_c
 
         rec, spikes, final = run_c(spec, arr, threads, dtype)
+    elif target == "cuda":  # one GPU thread per run: neurokit.codegen.templates.network_cuda
+        from neurokit.codegen.templates.network_cuda import run_cuda
+
+        rec, spikes, final = run_cuda(spec, arr, dtype)
     else:
         from neurokit.codegen.templates.network_numpy import run_numpy
 

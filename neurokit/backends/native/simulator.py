@@ -36,6 +36,13 @@ class NativeSimulator(PointSimulator):
             from neurokit.backends.native.network import simulate_network as run
         else:
             from neurokit.backends.native.rate_network import simulate_network as run
+        if isinstance(model, Network) and self.device != "cpu":  # one GPU thread per run
+            from neurokit.codegen.targets.cuda import gpu_available
+
+            if self.device == "cuda" or (gpu_available() and self.dtype == "float64"):
+                return run(model, params, protocol, "cuda", self._threads(), dtype=self.dtype)
+            LOG.warning("native: device='auto' runs network %r in C on the CPU (no CUDA device with CuPy, "
+                        "or dtype %s)", model.name, self.dtype)
         target = self.resolved_target()
         extra = {"dtype": self.dtype} if isinstance(model, Network) else {}  # float32: spiking networks
         if target == "c":

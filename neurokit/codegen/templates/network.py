@@ -49,8 +49,14 @@ EXTRA_CFLAGS = ("-ffp-contract=off",)
 POISSON_NORMAL_ABOVE = 30.0  # lambda above which Poisson counts use the normal approximation
 
 _EXTRA = r"""
+#ifndef __CUDACC__ /* C; the CUDA build (network_cuda) defines these for the device */
 #include <stdlib.h>
-static inline int64_t nk_poisson(uint64_t key, uint64_t c, double lam, double elam) {
+#define NK_FN static inline
+#define NK_RUN_PARAMS
+#define NK_RUN_START
+void nk_free(void *p) { free(p); }
+#endif
+NK_FN int64_t nk_poisson(uint64_t key, uint64_t c, double lam, double elam) {
     if (lam > __BIG__) {
         const double k = floor(lam + sqrt(lam) * nk_normal(key, c) + 0.5);
         return k > 0.0 ? (int64_t)k : 0;
@@ -70,7 +76,6 @@ static inline int64_t nk_poisson(uint64_t key, uint64_t c, double lam, double el
     } \
     (buf)[(len)++] = (int32_t)(val); \
 } while (0)
-void nk_free(void *p) { free(p); }
 """.replace("__BIG__", repr(POISSON_NORMAL_ABOVE))
 
 
@@ -189,6 +194,21 @@ class NetArrays:
 
 
 # --------------------------------------------------------------------------- C source
+def support_code(spec: NetSpec) -> str:
+    """The populations' TimedArray lookups and user functions' C code, each once (the point
+    kernels' own support code: :func:`neurokit.codegen.timed_arrays.c_support`,
+    :func:`neurokit.codegen.user_functions.c_support`; binomial draws are in the prelude)."""
+    from types import SimpleNamespace
+
+    from neurokit.codegen.timed_arrays import c_support
+    from neurokit.codegen.user_functions import c_support as user_c_support
+
+    irs = [p.ir for p in spec.pops if p.ir is not None]
+    tables = {t.name: t for ir in irs for t in ir.tables}  # same name, same values: checked by the caller
+    functions = tuple(f for ir in irs for f in ir.functions)
+    return c_support(tables.values()) + user_c_support(SimpleNamespace(name=spec.name, functions=functions))
+
+
 def source(spec: NetSpec, dtype: str = "float64") -> str:
     """C source of ``nk_net`` for the network structure ``spec``; ``dtype`` ``"float32"``
     keeps the neuron states (``X<q>``) and their step in float (half the memory traffic of
@@ -202,15 +222,34 @@ def source(spec: NetSpec, dtype: str = "float64") -> str:
     for pop in spec.pops:
         if pop.ir is not None:
             names(pop.ir)  # validates every name printed below
-    L = [PRELUDE, _EXTRA, f"/* neurokit network {comment_text(spec.name)} */",
-         "int nk_net(int64_t n_runs, int64_t n_total, int64_t n_settle, int64_t every, int64_t n_rec,",
+    L = [PRELUDE, _EXTRA, support_code(spec), f"/* neurokit network {comment_text(spec.name)} */"]
+    L += run_function(spec, T)
+    L += ["int nk_net(int64_t n_runs, int64_t n_total, int64_t n_settle, int64_t every, int64_t n_rec,",
+          "           double dt, const double *P, const double *init, const uint64_t *keys,",
+          "           const double *cur, int64_t cur_len, const int64_t *cur_row,",
+          "           const int64_t *const *nk_ia, const int64_t *nk_nnz, double *const *nk_wa,",
+          "           double *rec, int32_t **spk, int64_t *spk_n, int threads)", "{",
+          "    int nk_failed = 0;",
+          "    #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(|:nk_failed)",
+          "    for (int64_t run = 0; run < n_runs; run++)",
+          "        nk_failed |= nk_net_run(run, n_total, n_settle, every, n_rec, dt, P, init, keys, cur, cur_len,",
+          "                                cur_row, nk_ia, nk_nnz, nk_wa, rec, spk, spk_n);",
+          "    return nk_failed;", "}", ""]
+    return "\n".join(L)
+
+
+def run_function(spec: NetSpec, T: str) -> list[str]:
+    """``nk_net_run``: one run (sample, sweep) of the network loop, returning 1 where an
+    allocation failed; ``T`` the neuron states' C type. Shared by the C loop (OpenMP over the
+    runs, above) and the CUDA kernel (one thread per run, :mod:`.network_cuda`), which define
+    ``NK_FN`` (qualifiers), ``NK_RUN_PARAMS``/``NK_RUN_START`` (extra parameters and set-up:
+    the device's per-run memory) and ``malloc``/``free``."""
+    L = ["NK_FN int nk_net_run(int64_t run, int64_t n_total, int64_t n_settle, int64_t every, int64_t n_rec,",
          "           double dt, const double *P, const double *init, const uint64_t *keys,",
          "           const double *cur, int64_t cur_len, const int64_t *cur_row,",
          "           const int64_t *const *nk_ia, const int64_t *nk_nnz, double *const *nk_wa,",
-         "           double *rec, int32_t **spk, int64_t *spk_n, int threads)", "{",
-         "    int nk_failed = 0;",
-         "    #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(|:nk_failed)",
-         "    for (int64_t run = 0; run < n_runs; run++) {",
+         "           double *rec, int32_t **spk, int64_t *spk_n NK_RUN_PARAMS)", "{",
+         "        NK_RUN_START",
          "        int nk_oom = 0;",
          f"        const double *nk_P = P + run * {spec.n_par};",
          "        const uint64_t nk_K = keys[run]; (void)nk_K;",
@@ -280,11 +319,10 @@ def source(spec: NetSpec, dtype: str = "float64") -> str:
     for q, pop in enumerate(spec.pops):
         if pop.kind == "neuron":
             L += reset_block(q, pop, T)
-    L += ["        }", "        spk[run] = nk_sp; spk_n[run] = nk_ns / 2;", "        if (nk_oom) nk_failed = 1;"]
+    L += ["        }", "        spk[run] = nk_sp; spk_n[run] = nk_ns / 2;"]
     for q, pop in enumerate(spec.pops):
-        L.append(f"        free(F{q});" + (f" free(X{q}); free(G{q});" if pop.kind == "neuron" else ""))
+        L.append(f"        free(F{q});" + (f" free(X{q}); free(G{q}); free(RF{q});" if pop.kind == "neuron" else ""))
     for m, syn in enumerate(spec.projections):
         L += [f"        if (R{m}) for (int64_t e = 0; e < D{m}; e++) free(R{m}[e]);",
               f"        free(R{m}); free(RL{m}); free(RC{m});"] + free_lines(m, syn)
-    L += ["    }", "    return nk_failed;", "}", ""]
-    return "\n".join(L)
+    return L + ["        return nk_oom;", "}", ""]

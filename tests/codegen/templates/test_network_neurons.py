@@ -9,7 +9,7 @@ import numpy as np
 
 from neurokit.backends.native.network import build
 from neurokit.codegen.templates.network import source
-from neurokit.codegen.templates.network_neurons import stored_states
+from neurokit.codegen.templates.network_neurons import refractory_plan, stored_states
 from neurokit.codegen.templates.network_numpy import run_numpy
 from neurokit.codegen.templates.network_run import run_c
 from neurokit.models.benchmark_networks import cuba
@@ -75,3 +75,50 @@ def test_noise_draws_keep_their_cell_counters_across_blocks():
     _, spk_n, _ = run_numpy(spec, arr)
     assert spk_c[0].shape[0] > 100
     np.testing.assert_array_equal(spk_c[0], spk_n[0])
+
+
+def _step_loop(src: str) -> str:
+    return src[src.index("#pragma omp simd"):src.index("/* projection 0")]
+
+
+def test_refractory_test_runs_only_for_cells_that_fired_recently():
+    """CUBA's duration form: the vector loop reads one byte per cell, not ``lastspike``."""
+    spec, _, _ = build(cuba(200), None, _protocol(0.01))
+    assert refractory_plan(spec.pops[0]) is not None
+    loop = _step_loop(source(spec))
+    assert "RB0[j0 + j]" in loop and "a_lastspike[j]" not in loop.split("resets")[0]
+    assert "RQ0[" in source(spec, "float32")
+
+
+def test_refractory_condition_keeps_the_per_step_test():
+    """A boolean refractory condition is no countdown: evaluated at every step, as before."""
+    cond = dataclasses.replace(LIF, refractory="v > E_L", name="lif_cond")
+    pop = Population("P", cond, 67, params=dict(E_L=-60.0, V_reset=-65.0), receptors={"e": ExpCurrent(5.0)},
+                     initial={"v": "V_reset + rand()*(V_th - V_reset)"}, stimulated=True)
+    net = Network([pop], [Projection("pe", "P", "P", "e", Probability(0.2), 30.0)], [], name="cond")
+    spec, arr, _ = build(net, None, _protocol())
+    assert refractory_plan(spec.pops[0]) is None and "RB0" not in source(spec)
+    _, spk_c, _ = run_c(spec, arr, threads=1)
+    _, spk_n, _ = run_numpy(spec, arr)
+    assert spk_c[0].shape[0] > 30
+    np.testing.assert_array_equal(spk_c[0], spk_n[0])
+
+
+def test_refractory_lists_give_the_numpy_reference_spikes_and_records():
+    """Spikes, ``lastspike`` and ``not_refractory`` recorded as the NumPy twin has them, with a
+    refractory period of many steps (cells fire while others are still refractory)."""
+    pop = Population("P", LIF, 67, params=dict(E_L=-50.0, V_reset=-65.0, t_ref=4.3),
+                     receptors={"e": ExpCurrent(5.0)}, initial={"v": "V_reset + rand()*(V_th - V_reset)"},
+                     stimulated=True)
+    net = Network([pop], [Projection("pe", "P", "P", "e", Probability(0.2), 30.0)], [],
+                  record={"P": 5}, name="reflists")
+    spec, arr, _ = build(net, None, _protocol(record=("v", "lastspike", "not_refractory")))
+    assert refractory_plan(spec.pops[0]) is not None
+    rec_c, spk_c, _ = run_c(spec, arr, threads=1)
+    rec_n, spk_n, _ = run_numpy(spec, arr)
+    assert spk_c[0].shape[0] > 100
+    np.testing.assert_array_equal(spk_c[0], spk_n[0])
+    np.testing.assert_array_equal(rec_c[0, 5:], rec_n[0, 5:])  # lastspike, not_refractory
+    np.testing.assert_allclose(rec_c[0, :5], rec_n[0, :5], rtol=1e-12)  # v: C and NumPy round apart
+    nr = rec_c[0, 10:]  # series: 5 cells of v, then of lastspike, then of not_refractory
+    assert (nr == 0).any() and (nr == 1).any() and (rec_c[0, 5:10] > 0).any()
