@@ -56,3 +56,31 @@ def assert_same_trace(got, expected, rtol=1e-6, scale=None):
     assert got.shape == expected.shape, (got.shape, expected.shape)
     ref = scale if scale is not None else np.max(np.abs(expected))
     np.testing.assert_allclose(got, expected, rtol=0, atol=rtol * ref)
+
+
+def _user_functions():
+    """Two user functions as Brian2 users write them: the decorator form (``usersin``) and a
+    ``Function`` with a named cpp implementation (``drive``), shared by the agreement tests."""
+    from brian2 import Function, check_units, implementation, mV, ms, second, volt
+
+    @implementation("cpp", """
+    #include <math.h>
+    inline double usersin(double x)
+    {
+        return sin(x);
+    }
+    """)
+    @check_units(x=1, result=1)
+    def usersin(x):
+        return np.sin(x)
+
+    def _drive_py(v):
+        return 2.0 * np.tanh(v / (10 * mV)) * mV / ms
+
+    drive = Function(_drive_py, arg_units=[volt], return_unit=volt / second)
+    drive.implementations.add_implementation("cpp", "double drive_c(double v) { return 2.0*tanh(v/0.01); }",
+                                             name="drive_c")
+    return usersin, drive
+
+
+usersin, drive = _user_functions()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from brian2 import (BinomialFunction, Function, Network, NeuronGroup, SpikeMonitor, StateMonitor, check_units,
-                    implementation, mV, ms, second, seed, volt)
+from brian2 import (BinomialFunction, Network, NeuronGroup, SpikeMonitor, StateMonitor, mV, ms,
+                    second, seed, volt)
 from brian2_examples_helpers import brian2_numpy_target  # noqa: F401 - autouse fixture
-from brian2_examples_helpers import TARGETS, assert_same_spikes, brian2_spikes, native_spikes
+from brian2_examples_helpers import TARGETS, assert_same_spikes, brian2_spikes, drive, native_spikes, usersin
 
 from neurokit.backends.brian2 import Brian2Simulator
 from neurokit.backends.native.point import PointSimulator
@@ -22,25 +22,6 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 DT = 1e-4
 
 
-@implementation("cpp", """
-#include <math.h>
-inline double usersin(double x)
-{
-    return sin(x);
-}
-""")
-@check_units(x=1, result=1)
-def usersin(x):
-    return np.sin(x)
-
-
-def _drive_py(v):
-    return 2.0 * np.tanh(v / (10 * mV)) * mV / ms
-
-
-drive = Function(_drive_py, arg_units=[volt], return_unit=volt / second)
-drive.implementations.add_implementation("cpp", "double drive_c(double v) { return 2.0*tanh(v/0.01); }",
-                                         name="drive_c")
 
 
 def _run_native(model, params, duration, record=(), target="c", seed_=0):

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from brian2 import BinomialFunction, Function, Mohm, TimedArray, implementation, check_units, mV, ms, nA, second, volt
+from brian2 import BinomialFunction, Function, Mohm, TimedArray, mV, ms, nA, second, volt
+
+from brian2_examples_helpers import drive, usersin  # noqa: F401 - resolved from this namespace
 
 from neurokit.backends.brian2 import Brian2Simulator
 from neurokit.backends.native import NativeSimulator
@@ -27,25 +29,6 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 DT = 1e-4
 
 
-@implementation("cpp", """
-#include <math.h>
-inline double usersin(double x)
-{
-    return sin(x);
-}
-""")
-@check_units(x=1, result=1)
-def usersin(x):
-    return np.sin(x)
-
-
-def _drive_py(v):
-    return 2.0 * np.tanh(v / (10 * mV)) * mV / ms
-
-
-drive = Function(_drive_py, arg_units=[volt], return_unit=volt / second)
-drive.implementations.add_implementation("cpp", "double drive_c(double v) { return 2.0*tanh(v/0.01); }",
-                                         name="drive_c")
 
 
 def _keys(ds):
